@@ -1,0 +1,1 @@
+"""Users, organisation membership and roles, permissions, audit trail."""

@@ -1,0 +1,1 @@
+"""The HTTP API over the domain services; no business logic of its own."""

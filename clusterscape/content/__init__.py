@@ -1,0 +1,1 @@
+"""News, events, funding calls and projects (content issue)."""

@@ -1,0 +1,1 @@
+"""Shared layout, i18n helpers and test utilities; nothing domain-specific."""

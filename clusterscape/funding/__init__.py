@@ -1,0 +1,1 @@
+"""Funding programmes, rounds, applications, grants (funding issue)."""

@@ -1,0 +1,1 @@
+"""Partner recommendations, partner requests, expressions of interest (matchmaking issue)."""

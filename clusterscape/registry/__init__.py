@@ -1,0 +1,1 @@
+"""Organisations, taxonomy, regions, programmes, provenance, import and export."""

@@ -1,0 +1,269 @@
+"""Every write to the registry. Commands, admin, forms and the API call these functions."""
+
+import csv
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from . import fileformats
+from .models import (
+    Competence,
+    Organisation,
+    ProgrammeMembership,
+    Source,
+)
+from .records import (
+    ErrorCollector,
+    ParsedRecord,
+    RecordInvalid,
+    ReferenceData,
+    check_relations,
+    parse_record,
+    record_from_organisation,
+)
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_MIN_ROWS = 500
+LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    location: str
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}, {self.column}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    rejected: list[fileformats.RawRecord] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def organisations_for_records() -> QuerySet[Organisation]:
+    """Organisations with every relation a record needs, in a fixed number of queries."""
+    return Organisation.objects.select_related("country").prefetch_related(
+        "additional_countries",
+        "states",
+        "fields",
+        "target_countries",
+        "partner_countries",
+        "competences__field",
+        "competences__capability",
+        "memberships__programme",
+        "sources",
+    )
+
+
+def _existing_by_slug(slugs: list[str]) -> dict[str, Organisation]:
+    found = {}
+    for start in range(0, len(slugs), LOOKUP_CHUNK):
+        chunk = slugs[start : start + LOOKUP_CHUNK]
+        found.update({o.slug: o for o in organisations_for_records().filter(slug__in=chunk)})
+    return found
+
+
+def _write(parsed: ParsedRecord, existing: Organisation | None) -> Organisation:
+    if existing is None:
+        organisation = Organisation(**parsed.values)
+    else:
+        organisation = existing
+        for name, value in parsed.values.items():
+            setattr(organisation, name, value)
+    organisation.save()
+    organisation.additional_countries.set(parsed.additional_countries)
+    organisation.states.set(parsed.states)
+    organisation.fields.set(parsed.fields)
+    organisation.target_countries.set(parsed.target_countries)
+    organisation.partner_countries.set(parsed.partner_countries)
+    organisation.competences.all().delete()
+    Competence.objects.bulk_create(
+        [
+            Competence(organisation=organisation, direction=d, field=f, capability=c)
+            for d, f, c in parsed.competences
+        ]
+    )
+    organisation.memberships.all().delete()
+    ProgrammeMembership.objects.bulk_create(
+        [
+            ProgrammeMembership(organisation=organisation, programme=programme, year=year)
+            for programme, year in parsed.memberships
+        ]
+    )
+    organisation.sources.all().delete()
+    Source.objects.bulk_create(
+        [
+            Source(organisation=organisation, url=url, position=index)
+            for index, url in enumerate(parsed.source_urls)
+        ]
+    )
+    return organisation
+
+
+def save_organisation_record(
+    raw: Mapping[str, Any], *, reference: ReferenceData | None = None
+) -> tuple[Organisation, str]:
+    """Create or update one organisation from a record, matched by slug.
+
+    Returns the organisation and what happened: "created", "updated" or "unchanged" (an
+    unchanged record writes nothing). Raises RecordInvalid naming each bad column.
+    """
+    reference = reference or ReferenceData.load()
+    slug = str(raw.get("slug") or "").strip()
+    existing = _existing_by_slug([slug]).get(slug) if slug else None
+    parsed = parse_record(raw, reference, existing_pk=existing.pk if existing else None)
+    if existing is not None and record_from_organisation(existing) == parsed.canonical:
+        return existing, "unchanged"
+    with transaction.atomic():
+        organisation = _write(parsed, existing)
+    return organisation, "created" if existing is None else "updated"
+
+
+def import_organisations(
+    path: Path,
+    *,
+    file_format: str | None = None,
+    skip_invalid: bool = False,
+    progress: bool = False,
+) -> ImportReport:
+    """Import a CSV or JSON file of organisation records, upserting by slug.
+
+    Every record is checked before anything is written. With problems and without
+    `skip_invalid` nothing is written; with `skip_invalid` the valid records are written and
+    the invalid ones are in `report.rejected`. All writes happen in one transaction.
+    Raises fileformats.FileInvalid when the file as a whole can't be read.
+    """
+    raw_records = fileformats.read_records(
+        path, max_bytes=settings.IMPORT_MAX_BYTES, file_format=file_format
+    )
+    report = ImportReport(total=len(raw_records))
+    reference = ReferenceData.load()
+    slugs = [str(r.values.get("slug") or "").strip() for r in raw_records]
+    existing = _existing_by_slug([slug for slug in slugs if slug])
+    show = progress and len(raw_records) >= PROGRESS_MIN_ROWS
+
+    seen: dict[str, str] = {}
+    valid: list[ParsedRecord] = []
+    for raw in tqdm(raw_records, desc=_("checking"), unit=" rows", disable=not show):
+        slug = str(raw.values.get("slug") or "").strip()
+        problems = []
+        if slug in seen:
+            problems.append(
+                RowProblem(raw.location, "slug", _("%(slug)r repeats %(first)s") % {
+                    "slug": slug, "first": seen[slug]
+                })
+            )
+        elif slug:
+            seen[slug] = raw.location
+        current = existing.get(slug)
+        try:
+            parsed = parse_record(raw.values, reference, existing_pk=current.pk if current else None)
+        except RecordInvalid as invalid:
+            problems.extend(
+                RowProblem(raw.location, column, message)
+                for column, messages in invalid.errors.items()
+                for message in messages
+            )
+        if problems:
+            report.problems.extend(problems)
+            report.rejected.append(raw)
+            continue
+        valid.append(parsed)
+
+    if report.problems and not skip_invalid:
+        return report
+
+    with transaction.atomic():
+        for parsed in tqdm(valid, desc=_("writing"), unit=" rows", disable=not show):
+            current = existing.get(parsed.slug)
+            if current is not None and record_from_organisation(current) == parsed.canonical:
+                report.unchanged.append(parsed.slug)
+                continue
+            _write(parsed, current)
+            (report.updated if current else report.created).append(parsed.slug)
+    report.written = True
+    logger.info(
+        "imported %s: %s created, %s updated, %s unchanged, %s rejected",
+        path,
+        len(report.created),
+        len(report.updated),
+        len(report.unchanged),
+        len(report.rejected),
+    )
+    return report
+
+
+def write_rejects(report: ImportReport, stream: TextIO) -> None:
+    """The rejected records with their problems, as CSV, for fixing and importing again."""
+    columns: list[str] = []
+    for raw in report.rejected:
+        columns.extend(column for column in raw.values if column not in columns)
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(["location", "problems", *columns])
+    by_location: dict[str, list[str]] = {}
+    for problem in report.problems:
+        by_location.setdefault(problem.location, []).append(f"{problem.column}: {problem.message}")
+    for raw in report.rejected:
+        writer.writerow(
+            [
+                raw.location,
+                " | ".join(by_location.get(raw.location, [])),
+                *(fileformats.csv_value(raw.values.get(column)) for column in columns),
+            ]
+        )
+
+
+def organisation_records(queryset: QuerySet[Organisation] | None = None) -> Iterator[dict]:
+    """Canonical records of organisations (all by default), ordered by slug."""
+    queryset = queryset if queryset is not None else Organisation.objects.all()
+    ids = queryset.order_by("slug").values_list("pk", flat=True)
+    ids = list(ids)
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = organisations_for_records().filter(pk__in=ids[start : start + LOOKUP_CHUNK])
+        yield from (record_from_organisation(o) for o in chunk.order_by("slug"))
+
+
+def export_organisations(
+    stream: TextIO, *, file_format: str, queryset: QuerySet[Organisation] | None = None
+) -> int:
+    records = organisation_records(queryset)
+    if file_format == "csv":
+        return fileformats.write_csv(records, stream)
+    if file_format == "json":
+        return fileformats.write_json(records, stream)
+    raise ValueError(f"unknown format {file_format!r}")
+
+
+def check_organisation_relations(
+    *, country, additional_countries: Iterable, states: Iterable
+) -> None:
+    """The cross-relation rules of records.check_relations, as a ValidationError (for forms)."""
+    errors = ErrorCollector()
+    check_relations(
+        country=country, additional_countries=list(additional_countries), states=list(states),
+        errors=errors,
+    )
+    if errors.errors:
+        raise ValidationError(errors.errors)

@@ -1,0 +1,1 @@
+"""One index over every searchable kind (lands with the search issue)."""
