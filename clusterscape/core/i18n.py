@@ -28,6 +28,3 @@ class LocalizedNameMixin:
     @property
     def name(self) -> str:
         return localized(self, "name")
-
-    def __str__(self) -> str:
-        return self.name

@@ -50,7 +50,9 @@ def read_records(path: Path, *, max_bytes: int, file_format: str | None = None) 
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise FileInvalid(_("%(path)s: cannot be read (%(error)s)") % {"path": path, "error": error})
+        raise FileInvalid(
+            _("%(path)s: cannot be read (%(error)s)") % {"path": path, "error": error}
+        ) from None
     if size > max_bytes:
         raise FileInvalid(
             _("%(path)s: %(size)s bytes is larger than the limit of %(limit)s bytes")

@@ -36,6 +36,9 @@ class Country(LocalizedNameMixin, models.Model):
         verbose_name_plural = _("countries")
         ordering = ["name_en"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class State(LocalizedNameMixin, models.Model):
     """A German Land, with its ISO 3166-2 and NUTS-1 codes."""
@@ -51,6 +54,9 @@ class State(LocalizedNameMixin, models.Model):
         verbose_name = _("German state")
         verbose_name_plural = _("German states")
         ordering = ["name_de"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Field(LocalizedNameMixin, models.Model):
@@ -80,13 +86,20 @@ class Field(LocalizedNameMixin, models.Model):
         verbose_name_plural = _("fields")
         ordering = ["position", "slug"]
 
+    def __str__(self) -> str:
+        return self.name
+
     def clean(self) -> None:
         if self.parent_id is not None:
             if self.parent_id == self.pk:
                 raise ValidationError({"parent": _("A field cannot be its own area.")})
             if self.parent.parent_id is not None:
                 raise ValidationError(
-                    {"parent": _("The taxonomy has two levels: the area must be a top-level field.")}
+                    {
+                        "parent": _(
+                            "The taxonomy has two levels: the area must be a top-level field."
+                        )
+                    }
                 )
 
 
@@ -102,6 +115,9 @@ class Capability(LocalizedNameMixin, models.Model):
         verbose_name = _("value-chain capability")
         verbose_name_plural = _("value-chain capabilities")
         ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Programme(LocalizedNameMixin, models.Model):
@@ -127,15 +143,16 @@ class Programme(LocalizedNameMixin, models.Model):
     description_de = models.TextField(_("description (German)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    source_urls = models.TextField(
-        _("source URLs"), blank=True, help_text=_("One URL per line.")
-    )
+    source_urls = models.TextField(_("source URLs"), blank=True, help_text=_("One URL per line."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
 
     @property
     def description(self) -> str:
@@ -236,9 +253,7 @@ class Organisation(models.Model):
     members_sme = models.PositiveIntegerField(_("SMEs"), null=True, blank=True)
     members_large = models.PositiveIntegerField(_("large companies"), null=True, blank=True)
     members_startup = models.PositiveIntegerField(_("start-ups"), null=True, blank=True)
-    members_research = models.PositiveIntegerField(
-        _("research institutes"), null=True, blank=True
-    )
+    members_research = models.PositiveIntegerField(_("research institutes"), null=True, blank=True)
     members_university = models.PositiveIntegerField(_("universities"), null=True, blank=True)
     members_public = models.PositiveIntegerField(_("public bodies"), null=True, blank=True)
     members_other = models.PositiveIntegerField(_("other members"), null=True, blank=True)
@@ -408,9 +423,7 @@ class ProgrammeMembership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
-    programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="memberships"
-    )
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="memberships")
     year = models.PositiveSmallIntegerField(
         _("year"), null=True, blank=True, validators=year_validators
     )
@@ -476,9 +489,7 @@ class PartnerLink(models.Model):
 class Source(models.Model):
     """Where a fact about an organisation comes from."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="sources"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sources")
     url = models.URLField(_("URL"), max_length=500)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

@@ -291,7 +291,9 @@ def parse_record(
     for column in unknown:
         errors.add(column, _("unknown column"))
     for column in REQUIRED_COLUMNS:
-        present = split_list(raw.get(column)) if column in LIST_COLUMNS else as_text(raw.get(column))
+        present = (
+            split_list(raw.get(column)) if column in LIST_COLUMNS else as_text(raw.get(column))
+        )
         if not present:
             errors.add(column, _("is required"))
 

@@ -18,6 +18,7 @@ from . import fileformats
 from .models import (
     Competence,
     Organisation,
+    Programme,
     ProgrammeMembership,
     Source,
 )
@@ -171,15 +172,19 @@ def import_organisations(
         problems = []
         if slug in seen:
             problems.append(
-                RowProblem(raw.location, "slug", _("%(slug)r repeats %(first)s") % {
-                    "slug": slug, "first": seen[slug]
-                })
+                RowProblem(
+                    raw.location,
+                    "slug",
+                    _("%(slug)r repeats %(first)s") % {"slug": slug, "first": seen[slug]},
+                )
             )
         elif slug:
             seen[slug] = raw.location
         current = existing.get(slug)
         try:
-            parsed = parse_record(raw.values, reference, existing_pk=current.pk if current else None)
+            parsed = parse_record(
+                raw.values, reference, existing_pk=current.pk if current else None
+            )
         except RecordInvalid as invalid:
             problems.extend(
                 RowProblem(raw.location, column, message)
@@ -262,8 +267,87 @@ def check_organisation_relations(
     """The cross-relation rules of records.check_relations, as a ValidationError (for forms)."""
     errors = ErrorCollector()
     check_relations(
-        country=country, additional_countries=list(additional_countries), states=list(states),
+        country=country,
+        additional_countries=list(additional_countries),
+        states=list(states),
         errors=errors,
     )
     if errors.errors:
         raise ValidationError(errors.errors)
+
+
+PROGRAMME_COLUMNS = (
+    "slug",
+    "name_de",
+    "name_en",
+    "level",
+    "country",
+    "state",
+    "website",
+    "description_de",
+    "description_en",
+    "source_urls",
+    "position",
+)
+
+
+def import_programmes(path: Path) -> ImportReport:
+    """Create or update programmes from a CSV file (data/programmes.csv), matched by slug.
+
+    Every row is checked first; with any problem nothing is written.
+    """
+    raw_records = fileformats.read_records(
+        path, max_bytes=settings.IMPORT_MAX_BYTES, file_format="csv"
+    )
+    report = ImportReport(total=len(raw_records))
+    existing = {p.slug: p for p in Programme.objects.all()}
+    checked: list[tuple[Programme, bool]] = []
+    for raw in raw_records:
+        values = {key: (value or "").strip() for key, value in raw.values.items()}
+        unknown = sorted(set(values) - set(PROGRAMME_COLUMNS))
+        for column in unknown:
+            report.problems.append(RowProblem(raw.location, column, _("unknown column")))
+        programme = existing.get(values.get("slug", "")) or Programme()
+        before = {column: _programme_value(programme, column) for column in PROGRAMME_COLUMNS}
+        programme.slug = values.get("slug", "")
+        for column in ("name_de", "name_en", "level", "website", "description_de"):
+            setattr(programme, column, values.get(column, ""))
+        programme.description_en = values.get("description_en", "")
+        programme.country_id = values.get("country") or None
+        programme.state_id = values.get("state") or None
+        programme.source_urls = "\n".join(
+            url.strip() for url in values.get("source_urls", "").split(";") if url.strip()
+        )
+        try:
+            programme.position = int(values.get("position") or 0)
+        except ValueError:
+            report.problems.append(RowProblem(raw.location, "position", _("is not a whole number")))
+        try:
+            programme.full_clean()
+        except ValidationError as error:
+            report.problems.extend(
+                RowProblem(raw.location, column, message)
+                for column, messages in error.message_dict.items()
+                for message in messages
+            )
+            continue
+        after = {column: _programme_value(programme, column) for column in PROGRAMME_COLUMNS}
+        checked.append((programme, before != after))
+    if report.problems:
+        return report
+    with transaction.atomic():
+        for programme, changed in checked:
+            if not changed:
+                report.unchanged.append(programme.slug)
+                continue
+            created = programme.pk is None
+            programme.save()
+            (report.created if created else report.updated).append(programme.slug)
+    report.written = True
+    return report
+
+
+def _programme_value(programme: Programme, column: str) -> Any:
+    if column in ("country", "state"):
+        return getattr(programme, f"{column}_id")
+    return getattr(programme, column)

@@ -1,0 +1,179 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import (
+    Capability,
+    Competence,
+    Country,
+    Field,
+    Organisation,
+    PartnerLink,
+    Programme,
+    ProgrammeMembership,
+    Source,
+    State,
+)
+
+
+# Addresses typed without a scheme are https (Django 6's default, chosen now).
+URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_de", "name_en")
+    search_fields = ("code", "name_de", "name_en")
+
+
+@admin.register(State)
+class StateAdmin(admin.ModelAdmin):
+    list_display = ("code", "nuts_code", "name_de", "name_en")
+    search_fields = ("code", "nuts_code", "name_de", "name_en")
+
+
+@admin.register(Field)
+class FieldAdmin(admin.ModelAdmin):
+    list_display = ("name_de", "name_en", "slug", "parent", "position")
+    list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("slug", "name_de", "name_en", "synonyms")
+    prepopulated_fields = {"slug": ("name_en",)}
+    ordering = ("position",)
+
+
+@admin.register(Capability)
+class CapabilityAdmin(admin.ModelAdmin):
+    list_display = ("name_de", "name_en", "slug", "position")
+    search_fields = ("slug", "name_de", "name_en")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
+    list_display = ("name_de", "slug", "level", "country", "state", "position")
+    list_filter = ("level",)
+    search_fields = ("slug", "name_de", "name_en")
+    autocomplete_fields = ("country", "state")
+
+
+class CompetenceInline(admin.TabularInline):
+    model = Competence
+    extra = 0
+    autocomplete_fields = ("field", "capability")
+
+
+class MembershipInline(admin.TabularInline):
+    model = ProgrammeMembership
+    extra = 0
+    autocomplete_fields = ("programme",)
+
+
+class SourceInline(admin.TabularInline):
+    formfield_overrides = URL_FIELD_OVERRIDES
+    model = Source
+    extra = 1
+
+
+def https_url_fields(db_field: models.Field, **kwargs) -> forms.Field | None:
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = "__all__"  # noqa: DJ007 — editors edit every column of the registry
+        formfield_callback = https_url_fields
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("country"):
+            try:
+                services.check_organisation_relations(
+                    country=cleaned["country"],
+                    additional_countries=cleaned.get("additional_countries") or [],
+                    states=cleaned.get("states") or [],
+                )
+            except ValidationError as error:
+                for field_name, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(field_name, message)
+        return cleaned
+
+
+class ProgrammeFilter(admin.SimpleListFilter):
+    title = _("programme")
+    parameter_name = "programme"
+
+    def lookups(self, request, model_admin):
+        return [(p.slug, p.name) for p in Programme.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(memberships__programme__slug=self.value()).distinct()
+        return queryset
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
+    form = OrganisationAdminForm
+    list_display = ("name", "short_name", "kind", "country", "city", "status", "updated_at")
+    list_filter = ("status", "kind", ProgrammeFilter, "states", "country", "confidence")
+    search_fields = ("name", "short_name", "slug", "city", "keywords", "website")
+    list_select_related = ("country",)
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = (
+        "country",
+        "additional_countries",
+        "target_countries",
+        "partner_countries",
+    )
+    filter_horizontal = ("states", "fields")
+    date_hierarchy = "updated_at"
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (CompetenceInline, MembershipInline, SourceInline)
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "slug", "kind", "status")}),
+        (_("Description"), {"fields": ("description_de", "description_en", "keywords", "fields")}),
+        (
+            _("Location"),
+            {
+                "fields": (
+                    "country",
+                    "additional_countries",
+                    "states",
+                    "nuts_codes",
+                    "city",
+                    ("latitude", "longitude", "location_precision"),
+                )
+            },
+        ),
+        (
+            _("Management"),
+            {
+                "fields": (
+                    "website",
+                    "founding_year",
+                    "management_organisation",
+                    "management_staff_fte",
+                )
+            },
+        ),
+        (_("Members"), {"fields": (*Organisation.MEMBER_FIELDS, "members_year")}),
+        (_("Cooperation"), {"fields": ("target_countries", "partner_countries")}),
+        (_("Provenance"), {"fields": ("compiled_on", "confidence", "created_at", "updated_at")}),
+    )
+
+
+@admin.register(PartnerLink)
+class PartnerLinkAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
+    list_display = ("source", "target", "kind", "year")
+    list_filter = ("kind",)
+    search_fields = ("source__name", "target__name")
+    autocomplete_fields = ("source", "target")

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from clusterscape.registry import fileformats, services
+
+DATA_DIR = Path(settings.BASE_DIR) / "data"
+
+
+class Command(BaseCommand):
+    help = "Load the real data shipped in data/: programmes, then organisations. Idempotent."
+
+    def handle(self, *args, **options) -> None:
+        steps = (
+            ("programmes.csv", services.import_programmes),
+            ("organisations.csv", lambda path: services.import_organisations(path, progress=True)),
+        )
+        for name, load in steps:
+            path = DATA_DIR / name
+            try:
+                report = load(path)
+            except fileformats.FileInvalid as error:
+                raise CommandError(str(error)) from None
+            for problem in report.problems:
+                self.stderr.write(f"{path}, {problem}")
+            if report.problems:
+                raise CommandError(f"{path}: {len(report.problems)} problems; nothing was loaded")
+            self.stdout.write(
+                f"{name}: {len(report.created)} created, {len(report.updated)} updated, "
+                f"{len(report.unchanged)} unchanged"
+            )
