@@ -18,7 +18,6 @@ from .models import (
     State,
 )
 
-
 # Addresses typed without a scheme are https (Django 6's default, chosen now).
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 

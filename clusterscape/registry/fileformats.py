@@ -83,8 +83,9 @@ def _read_csv(text: str, path: Path) -> Iterator[RawRecord]:
                 % {"path": path, "columns": ", ".join(repeated)}
             )
         rows = []
+        number = 1  # spreadsheet numbering: the header is row 1
         for row in reader:
-            number = reader.line_num
+            number += 1
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):

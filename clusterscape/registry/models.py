@@ -7,7 +7,12 @@ is seeded by migrations; programmes and organisations come from the shipped data
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -233,7 +238,9 @@ class Organisation(models.Model):
     location_precision = models.CharField(
         _("location precision"), max_length=10, choices=Precision.choices, blank=True
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(
+        _("website"), blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
     founding_year = models.PositiveSmallIntegerField(
         _("founding year"), null=True, blank=True, validators=year_validators
     )

@@ -8,6 +8,7 @@ the same canonical record, so export → import round-trips without loss.
 """
 
 import datetime
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -91,6 +92,8 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("slug", "name", "kind", "country", "source_urls")
 
 COORDINATE_DECIMALS = 6
+MAX_INTEGER = 2_147_483_647  # the largest integer every supported database stores
+MAX_URL_LENGTH = 500
 
 
 class RecordInvalid(Exception):
@@ -166,7 +169,9 @@ class ErrorCollector:
         self.errors: dict[str, list[str]] = {}
 
     def add(self, column: str, message: str) -> None:
-        self.errors.setdefault(column, []).append(message)
+        messages = self.errors.setdefault(column, [])
+        if message not in messages:
+            messages.append(message)
 
 
 def _parse_codes(
@@ -194,6 +199,9 @@ def _parse_integer(raw: Any, column: str, errors: ErrorCollector) -> int | None:
     if number < 0:
         errors.add(column, _("must not be negative, is %(value)s") % {"value": number})
         return None
+    if number > MAX_INTEGER:
+        errors.add(column, _("%(value)s is too large") % {"value": number})
+        return None
     return number
 
 
@@ -202,10 +210,13 @@ def _parse_float(raw: Any, column: str, errors: ErrorCollector) -> float | None:
     if text == "":
         return None
     try:
-        return round(float(text), COORDINATE_DECIMALS)
+        number = float(text)
     except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
         errors.add(column, _("%(value)r is not a number") % {"value": text})
         return None
+    return round(number, COORDINATE_DECIMALS)
 
 
 def _parse_competences(
@@ -265,6 +276,13 @@ def _parse_urls(raw: Any, errors: ErrorCollector) -> list[str]:
     validate = URLValidator(schemes=["http", "https"])
     urls = []
     for url in split_list(raw):
+        if len(url) > MAX_URL_LENGTH:
+            errors.add(
+                "source_urls",
+                _("a URL of %(length)s characters is longer than %(limit)s")
+                % {"length": len(url), "limit": MAX_URL_LENGTH},
+            )
+            continue
         try:
             validate(url)
         except ValidationError:
@@ -287,6 +305,15 @@ def parse_record(
 ) -> ParsedRecord:
     """Check one record; return it resolved, or raise RecordInvalid naming every bad column."""
     errors = ErrorCollector()
+    for column, value in raw.items():
+        if any("\x00" in str(item) for item in (value if isinstance(value, list) else [value])):
+            errors.add(column, _("contains a NUL character"))
+    raw = {
+        column: [str(item).replace("\x00", "") for item in value]
+        if isinstance(value, list)
+        else (value.replace("\x00", "") if isinstance(value, str) else value)
+        for column, value in raw.items()
+    }
     unknown = sorted(set(raw) - set(COLUMNS))
     for column in unknown:
         errors.add(column, _("unknown column"))
@@ -373,10 +400,15 @@ def parse_record(
             errors=errors,
         )
         organisation = Organisation(pk=existing_pk, country=country, **values)
+        # An update checks uniqueness against every row but its own.
+        organisation._state.adding = existing_pk is None
+        already_reported = set(errors.errors)
         try:
             organisation.full_clean(validate_unique=True)
         except ValidationError as error:
             for column, messages in error.message_dict.items():
+                if column in already_reported or column == "id":
+                    continue  # one clear message per column is enough
                 for message in messages:
                     errors.add(column, message)
     if errors.errors:

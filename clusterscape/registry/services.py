@@ -302,8 +302,20 @@ def import_programmes(path: Path) -> ImportReport:
     report = ImportReport(total=len(raw_records))
     existing = {p.slug: p for p in Programme.objects.all()}
     checked: list[tuple[Programme, bool]] = []
+    seen: dict[str, str] = {}
     for raw in raw_records:
         values = {key: (value or "").strip() for key, value in raw.values.items()}
+        slug = values.get("slug", "")
+        if slug in seen:
+            report.problems.append(
+                RowProblem(
+                    raw.location,
+                    "slug",
+                    _("%(slug)r repeats %(first)s") % {"slug": slug, "first": seen[slug]},
+                )
+            )
+            continue
+        seen[slug] = raw.location
         unknown = sorted(set(values) - set(PROGRAMME_COLUMNS))
         for column in unknown:
             report.problems.append(RowProblem(raw.location, column, _("unknown column")))

@@ -1,4 +1,4 @@
-import sys
+import io
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file_format: str, output: Path | None, **options) -> None:
         if output is None:
-            count = services.export_organisations(sys.stdout, file_format=file_format)
+            buffer = io.StringIO()
+            count = services.export_organisations(buffer, file_format=file_format)
+            self.stdout.write(buffer.getvalue(), ending="")
         else:
             with output.open("w", encoding="utf-8", newline="") as stream:
                 count = services.export_organisations(stream, file_format=file_format)

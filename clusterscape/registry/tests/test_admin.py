@@ -1,0 +1,72 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from clusterscape.registry.models import Organisation
+
+from .factories import OrganisationFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+ADMIN_LISTS = [
+    "country",
+    "state",
+    "field",
+    "capability",
+    "programme",
+    "organisation",
+    "partnerlink",
+]
+
+
+@pytest.fixture
+def editor_client(client):
+    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw-editor-1")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("model", ADMIN_LISTS)
+def test_admin_changelist_opens_with_search(editor_client, model):
+    OrganisationFactory(name="Cool Silicon")
+
+    response = editor_client.get(f"/en/admin/registry/{model}/", {"q": "Cool"})
+
+    assert response.status_code == 200
+
+
+def test_admin_change_form_opens_for_organisation(editor_client):
+    organisation = OrganisationFactory(name="Cool Silicon")
+
+    response = editor_client.get(f"/en/admin/registry/organisation/{organisation.pk}/change/")
+
+    assert response.status_code == 200
+    assert response.context["original"] == organisation
+
+
+def test_admin_refuses_german_state_for_french_organisation(editor_client):
+    organisation = OrganisationFactory(name="Minalogic", country_id="FR")
+    form = {
+        "name": "Minalogic",
+        "slug": organisation.slug,
+        "kind": "cluster",
+        "status": "published",
+        "country": "FR",
+        "states": ["DE-BY"],
+        "nuts_codes": "",
+        "competences-TOTAL_FORMS": "0",
+        "competences-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "sources-TOTAL_FORMS": "0",
+        "sources-INITIAL_FORMS": "0",
+    }
+
+    response = editor_client.post(
+        f"/en/admin/registry/organisation/{organisation.pk}/change/", form
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "states": ["DE-BY lies in DE, not in the organisation's countries"]
+    }
+    assert list(Organisation.objects.get(pk=organisation.pk).states.all()) == []
