@@ -1,16 +1,30 @@
 """Reusable read querysets of the registry."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
 
-from .models import Country, Organisation, ProgrammeMembership, State
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import ngettext_lazy
+
+from .models import (
+    Country,
+    Field,
+    Organisation,
+    PartnerLink,
+    Programme,
+    ProgrammeMembership,
+    State,
+)
+
+PUBLISHED = Organisation.Status.PUBLISHED
 
 
 def published_organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(status=Organisation.Status.PUBLISHED)
+    return Organisation.objects.filter(status=PUBLISHED)
 
 
 def published_organisations_for_listing() -> QuerySet[Organisation]:
-    """Published organisations with what a list row shows, in a fixed number of queries."""
+    """Published organisations with what a list row or a map marker shows, in a fixed
+    number of queries."""
     return (
         published_organisations()
         .select_related("country")
@@ -32,17 +46,25 @@ def published_organisations_for_detail() -> QuerySet[Organisation]:
         "target_countries",
         "partner_countries",
         "sources",
+        "fields__parent",
         "competences__field",
         "competences__capability",
-        "partner_links_out__target",
-        "partner_links_in__source",
+        Prefetch(
+            "partner_links_out",
+            queryset=PartnerLink.objects.filter(target__status=PUBLISHED).select_related("target"),
+        ),
+        Prefetch(
+            "partner_links_in",
+            queryset=PartnerLink.objects.filter(source__status=PUBLISHED).select_related("source"),
+        ),
     )
 
 
-def landscape_figures() -> dict[str, int]:
-    """Headline figures over the published organisations."""
-    published = published_organisations()
-    return published.aggregate(
+def landscape_figures(organisations: QuerySet[Organisation] | None = None) -> dict[str, int]:
+    """Headline figures over published organisations (all, or the given subset)."""
+    organisations = organisations if organisations is not None else published_organisations()
+    ids = organisations.values("pk")
+    figures = Organisation.objects.filter(pk__in=ids).aggregate(
         organisations=Count("pk", distinct=True),
         german=Count("pk", filter=Q(country_id="DE"), distinct=True),
         international=Count("pk", filter=~Q(country_id="DE"), distinct=True),
@@ -54,11 +76,126 @@ def landscape_figures() -> dict[str, int]:
             "pk", filter=Q(memberships__programme__slug="interspin"), distinct=True
         ),
     )
+    figures["partner_countries"] = (
+        Country.objects.filter(partnered_by__in=ids).exclude(code="DE").distinct().count()
+    )
+    return figures
+
+
+KIND_COUNTS = {
+    Organisation.Kind.CLUSTER: ngettext_lazy("%(count)s cluster", "%(count)s clusters", "count"),
+    Organisation.Kind.NETWORK: ngettext_lazy("%(count)s network", "%(count)s networks", "count"),
+    Organisation.Kind.INNOVATION_REGION: ngettext_lazy(
+        "%(count)s innovation region", "%(count)s innovation regions", "count"
+    ),
+    Organisation.Kind.CLUSTER_ASSOCIATION: ngettext_lazy(
+        "%(count)s cluster association", "%(count)s cluster associations", "count"
+    ),
+    Organisation.Kind.INTERNATIONAL_PARTNER: ngettext_lazy(
+        "%(count)s international partner", "%(count)s international partners", "count"
+    ),
+}
+
+
+def organisations_by_kind() -> list[str]:
+    """ "161 clusters", "8 networks", ... for the kinds that have published organisations."""
+    counts = dict(published_organisations().values_list("kind").annotate(n=Count("pk")).order_by())
+    return [
+        KIND_COUNTS[kind] % {"count": counts[kind]}
+        for kind in Organisation.Kind.values
+        if kind in counts
+    ]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One bar of a chart: a label, a count and where to read more."""
+
+    label: str
+    count: int
+    url: str = ""
+
+
+def states_with_counts() -> list[tuple[State, int]]:
+    states = State.objects.annotate(
+        n=Count("organisations", filter=Q(organisations__status=PUBLISHED), distinct=True)
+    ).order_by("-n", "name_de")
+    return [(state, state.n) for state in states]
+
+
+def areas_with_counts() -> list[tuple[Field, int]]:
+    """Top-level areas with the number of published organisations in the area or any of its
+    fields (each organisation counted once per area)."""
+    members: dict[int, set[int]] = {}
+    rows = published_organisations().filter(fields__isnull=False)
+    for organisation_id, field_id, parent_id in rows.values_list(
+        "pk", "fields__id", "fields__parent_id"
+    ):
+        members.setdefault(parent_id or field_id, set()).add(organisation_id)
+    areas = Field.objects.filter(parent__isnull=True).order_by("position")
+    return [(area, len(members.get(area.pk, ()))) for area in areas]
+
+
+def fields_with_counts(area: Field | None = None) -> list[tuple[Field, int]]:
+    fields = Field.objects.select_related("parent").annotate(
+        n=Count("organisations", filter=Q(organisations__status=PUBLISHED), distinct=True)
+    )
+    if area is not None:
+        fields = fields.filter(parent=area)
+    return [(field, field.n) for field in fields.order_by("position")]
+
+
+def programmes_with_counts() -> list[tuple[Programme, int]]:
+    programmes = Programme.objects.select_related("country", "state").annotate(
+        n=Count(
+            "memberships__organisation",
+            filter=Q(memberships__organisation__status=PUBLISHED),
+            distinct=True,
+        )
+    )
+    return [(programme, programme.n) for programme in programmes.order_by("position", "slug")]
 
 
 def organisations_in_state(state: State) -> QuerySet[Organisation]:
     return published_organisations_for_listing().filter(states=state)
 
 
+def organisations_in_field(field: Field) -> QuerySet[Organisation]:
+    """Organisations of a field, or of an area and every field in it."""
+    if field.parent_id is None:
+        matching = Q(fields=field) | Q(fields__parent=field)
+    else:
+        matching = Q(fields=field)
+    ids = published_organisations().filter(matching).values("pk")
+    return published_organisations_for_listing().filter(pk__in=ids)
+
+
+def programme_rounds(programme: Programme) -> list[tuple[int | None, list[Organisation]]]:
+    """A programme's members grouped by year (rounds), years ascending, unknown year last."""
+    memberships = (
+        ProgrammeMembership.objects.filter(programme=programme, organisation__status=PUBLISHED)
+        .select_related("organisation__country")
+        .prefetch_related("organisation__partner_countries", "organisation__states")
+        .order_by("year", "organisation__name")
+    )
+    rounds: dict[int | None, list[Organisation]] = {}
+    for membership in memberships:
+        rounds.setdefault(membership.year, []).append(membership.organisation)
+    # a member listed with a year and without one appears only under its year
+    dated = {o.pk for year, members in rounds.items() if year is not None for o in members}
+    if None in rounds:
+        rounds[None] = [o for o in rounds[None] if o.pk not in dated]
+        if not rounds[None]:
+            del rounds[None]
+    return sorted(rounds.items(), key=lambda item: (item[0] is None, item[0] or 0))
+
+
+def partners_of(organisation: Organisation) -> list[tuple[Organisation, PartnerLink]]:
+    """Published partner organisations from links in either direction (prefetched)."""
+    partners = [(link.target, link) for link in organisation.partner_links_out.all()]
+    partners += [(link.source, link) for link in organisation.partner_links_in.all()]
+    return sorted(partners, key=lambda item: item[0].name)
+
+
 def countries_with_organisations() -> QuerySet[Country]:
-    return Country.objects.filter(organisations__status=Organisation.Status.PUBLISHED).distinct()
+    return Country.objects.filter(organisations__status=PUBLISHED).distinct()

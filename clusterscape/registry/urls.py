@@ -7,4 +7,10 @@ app_name = "registry"
 urlpatterns = [
     path("", views.home, name="home"),
     path("clusters/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path("states/", views.state_list, name="state-list"),
+    path("states/<slug:slug>/", views.state_detail, name="state-detail"),
+    path("fields/", views.field_list, name="field-list"),
+    path("fields/<slug:slug>/", views.field_detail, name="field-detail"),
+    path("programmes/", views.programme_list, name="programme-list"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
 ]

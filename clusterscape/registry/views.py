@@ -1,7 +1,11 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from clusterscape.core.i18n import current_language
 
 from . import queries
+from .models import Field, Organisation, Programme, State
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -9,10 +13,166 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/home.html",
-        {"organisations": organisations, "figures": queries.landscape_figures()},
+        {
+            "organisations": organisations,
+            "figures": queries.landscape_figures(),
+            "by_kind": queries.organisations_by_kind(),
+            "by_state": [
+                queries.Tally(
+                    state.name, count, reverse("registry:state-detail", args=[state.slug])
+                )
+                for state, count in queries.states_with_counts()
+            ],
+            "by_area": [
+                queries.Tally(area.name, count, reverse("registry:field-detail", args=[area.slug]))
+                for area, count in queries.areas_with_counts()
+            ],
+            "by_programme": [
+                queries.Tally(
+                    programme.name,
+                    count,
+                    reverse("registry:programme-detail", args=[programme.slug]),
+                )
+                for programme, count in queries.programmes_with_counts()
+                if count
+            ],
+        },
     )
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(queries.published_organisations_for_detail(), slug=slug)
-    return render(request, "registry/organisation_detail.html", {"organisation": organisation})
+    offers = [c for c in organisation.competences.all() if c.direction == "offers"]
+    seeks = [c for c in organisation.competences.all() if c.direction == "seeks"]
+    members = [
+        queries.Tally(str(Organisation._meta.get_field(name).verbose_name), value)
+        for name in Organisation.MEMBER_FIELDS
+        if (value := getattr(organisation, name)) is not None
+    ]
+    description, description_language = organisation_description(organisation)
+    return render(
+        request,
+        "registry/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "description": description,
+            "description_language": description_language,
+            "json_ld": organisation_json_ld(request, organisation),
+            "offers": offers,
+            "seeks": seeks,
+            "members": members,
+            "partners": queries.partners_of(organisation),
+        },
+    )
+
+
+def organisation_description(organisation: Organisation) -> tuple[str, str]:
+    """The description in the visitor's language, else the other one, with its language."""
+    language = current_language()
+    for candidate in (language, "en" if language == "de" else "de"):
+        text = getattr(organisation, f"description_{candidate}")
+        if text:
+            return text, candidate
+    return "", language
+
+
+def organisation_json_ld(request: HttpRequest, organisation: Organisation) -> dict:
+    """schema.org Organization data for search engines."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": organisation.name,
+        "url": request.build_absolute_uri(organisation.get_absolute_url()),
+        "address": {
+            "@type": "PostalAddress",
+            "addressCountry": organisation.country_id,
+            **({"addressLocality": organisation.city} if organisation.city else {}),
+        },
+        "knowsAbout": [field.name for field in organisation.fields.all()],
+        "subjectOf": [source.url for source in organisation.sources.all()],
+    }
+    if organisation.short_name:
+        data["alternateName"] = organisation.short_name
+    if organisation.website:
+        data["sameAs"] = [organisation.website]
+    if organisation.founding_year:
+        data["foundingDate"] = str(organisation.founding_year)
+    description, _language = organisation_description(organisation)
+    if description:
+        data["description"] = description
+    if organisation.latitude is not None:
+        data["location"] = {
+            "@type": "Place",
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": organisation.latitude,
+                "longitude": organisation.longitude,
+            },
+        }
+    return data
+
+
+def state_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/state_list.html", {"states": queries.states_with_counts()})
+
+
+def state_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    state = get_object_or_404(State, slug=slug)
+    organisations = queries.organisations_in_state(state)
+    return render(
+        request,
+        "registry/state_detail.html",
+        {
+            "state": state,
+            "organisations": organisations,
+            "figures": queries.landscape_figures(organisations),
+        },
+    )
+
+
+def field_list(request: HttpRequest) -> HttpResponse:
+    fields_by_area: dict[int, list] = {}
+    for field, count in queries.fields_with_counts():
+        if field.parent_id is not None:
+            fields_by_area.setdefault(field.parent_id, []).append((field, count))
+    areas = [
+        (area, count, fields_by_area.get(area.pk, []))
+        for area, count in queries.areas_with_counts()
+    ]
+    return render(request, "registry/field_list.html", {"areas": areas})
+
+
+def field_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    field = get_object_or_404(Field.objects.select_related("parent"), slug=slug)
+    organisations = queries.organisations_in_field(field)
+    return render(
+        request,
+        "registry/field_detail.html",
+        {
+            "field": field,
+            "children": queries.fields_with_counts(field) if field.parent_id is None else [],
+            "organisations": organisations,
+            "figures": queries.landscape_figures(organisations),
+        },
+    )
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "registry/programme_list.html",
+        {"programmes": queries.programmes_with_counts()},
+    )
+
+
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme.objects.select_related("country", "state"), slug=slug)
+    return render(
+        request,
+        "registry/programme_detail.html",
+        {
+            "programme": programme,
+            "rounds": queries.programme_rounds(programme),
+            "source_urls": programme.source_urls.split(),
+        },
+    )

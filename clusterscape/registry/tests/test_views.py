@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from clusterscape.registry.models import Field, Organisation, State
+from clusterscape.registry.models import Field, Organisation, PartnerLink, State
 
 from .factories import (
     OrganisationFactory,
@@ -58,6 +58,7 @@ def test_home_figures_count_germany_abroad_and_programmes(client):
         "countries": 2,
         "leading_edge": 1,
         "internationalisation": 0,
+        "partner_countries": 0,
     }
 
 
@@ -68,8 +69,9 @@ def test_home_query_count_does_not_grow_with_organisations(
     for _ in range(count):
         make_listed_organisation()
 
-    # figures, organisations, and one prefetch each for states, fields, memberships
-    with django_assert_num_queries(5):
+    # figures, partner countries, kinds, states, areas (2), programmes, and the list with
+    # one prefetch each for states, fields and memberships
+    with django_assert_num_queries(11):
         response = client.get("/en/")
 
     assert len(response.context["organisations"]) == count
@@ -120,3 +122,160 @@ def test_profile_of_unpublished_organisation_is_not_found(client, status):
     response = client.get("/en/clusters/secret/")
 
     assert response.status_code == 404
+
+
+def test_home_counts_kinds_in_plural(client):
+    OrganisationFactory.create_batch(2)
+    OrganisationFactory(kind=Organisation.Kind.NETWORK)
+
+    response = client.get("/en/")
+
+    assert response.context["by_kind"] == ["2 clusters", "1 network"]
+
+
+def test_home_tallies_states_areas_and_programmes_with_links(client):
+    organisation = make_listed_organisation()
+    organisation.fields.add(Field.objects.get(slug="medical-technology"))
+
+    response = client.get("/en/")
+
+    by_state = {tally.label: (tally.count, tally.url) for tally in response.context["by_state"]}
+    assert by_state["Baden-Württemberg"] == (1, "/en/states/baden-wuerttemberg/")
+    assert by_state["Bavaria"] == (0, "/en/states/bayern/")
+    by_area = {tally.label: tally.count for tally in response.context["by_area"]}
+    # two fields of one area count the organisation once
+    assert by_area["Health and life sciences"] == 1
+    assert by_area["Mobility"] == 0
+    assert [(t.label, t.count) for t in response.context["by_programme"]] == [
+        (f"Programme {organisation.memberships.get().programme.name_en.split()[-1]}", 1)
+    ]
+
+
+def test_state_page_lists_only_its_organisations(client):
+    inside = make_listed_organisation(name="Inside")
+    OrganisationFactory(name="Elsewhere")
+
+    response = client.get("/en/states/baden-wuerttemberg/")
+
+    assert response.status_code == 200
+    assert list(response.context["organisations"]) == [inside]
+    assert response.context["figures"]["organisations"] == 1
+
+
+def test_area_page_includes_organisations_of_its_fields(client):
+    in_field = make_listed_organisation(name="Biotech")
+    in_other_area = OrganisationFactory(name="Cars")
+    in_other_area.fields.set([Field.objects.get(slug="automotive")])
+
+    area = client.get("/en/fields/health/")
+    field = client.get("/en/fields/biotechnology/")
+    other = client.get("/en/fields/medical-technology/")
+
+    assert list(area.context["organisations"]) == [in_field]
+    assert list(field.context["organisations"]) == [in_field]
+    assert list(other.context["organisations"]) == []
+
+
+def test_programme_page_groups_members_by_round(client):
+    programme = ProgrammeFactory(slug="interspin", name_en="InterSpiN")
+    early, late, undated = (
+        OrganisationFactory(name="Early"),
+        OrganisationFactory(name="Late"),
+        OrganisationFactory(name="Undated"),
+    )
+    late.partner_countries.set(["US", "MX"])
+    ProgrammeMembershipFactory(organisation=early, programme=programme, year=2015)
+    ProgrammeMembershipFactory(organisation=late, programme=programme, year=2017)
+    ProgrammeMembershipFactory(organisation=undated, programme=programme, year=None)
+    ProgrammeMembershipFactory(
+        organisation=OrganisationFactory(status=Organisation.Status.DRAFT), programme=programme
+    )
+
+    response = client.get("/en/programmes/interspin/")
+
+    assert response.context["rounds"] == [(2015, [early]), (2017, [late]), (None, [undated])]
+    page = response.content.decode()
+    assert "Selected in 2017" in page
+    assert "Mexico, United States" in page or "United States, Mexico" in page
+
+
+# Queries per landing page, the same for 1 and 3 organisations: no query per row.
+LANDING_PAGE_QUERIES = {
+    "/en/states/": 1,
+    "/en/states/baden-wuerttemberg/": 7,
+    "/en/fields/": 3,
+    "/en/fields/health/": 8,
+    "/en/programmes/": 1,
+}
+
+
+@pytest.mark.parametrize(("url", "queries"), LANDING_PAGE_QUERIES.items())
+@pytest.mark.parametrize("count", [1, 3])
+def test_landing_page_query_count_does_not_grow(
+    client, django_assert_num_queries, url, queries, count
+):
+    for _ in range(count):
+        make_listed_organisation()
+
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+
+    assert response.status_code == 200
+
+
+def test_profile_has_schema_org_json_ld(client):
+    organisation = make_listed_organisation(
+        slug="biorn", name="Biotechnologie Rhein-Neckar", short_name="BioRN", city="Heidelberg"
+    )
+    SourceFactory(organisation=organisation, url="https://heise.de/-202619")
+
+    response = client.get("/en/clusters/biorn/")
+
+    assert response.context["json_ld"] == {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": "Biotechnologie Rhein-Neckar",
+        "alternateName": "BioRN",
+        "url": "http://testserver/en/clusters/biorn/",
+        "address": {
+            "@type": "PostalAddress",
+            "addressCountry": "DE",
+            "addressLocality": "Heidelberg",
+        },
+        "knowsAbout": ["Biotechnology"],
+        "subjectOf": ["https://heise.de/-202619"],
+    }
+    assert '<script type="application/ld+json">{"@context": "https://schema.org"' in (
+        response.content.decode()
+    )
+
+
+def test_profile_falls_back_to_other_language_description_with_note(client):
+    OrganisationFactory(slug="only-german", description_de="Ein Cluster.", description_en="")
+
+    english = client.get("/en/clusters/only-german/").content.decode()
+    german = client.get("/de/clusters/only-german/").content.decode()
+
+    assert '<p lang="de">Ein Cluster.</p>' in english
+    assert "This description is available only in the other language." in english
+    assert '<p lang="de">Ein Cluster.</p>' in german
+    assert "only in the other language" not in german
+
+
+def test_profile_links_partner_organisations_both_ways(client):
+    a = OrganisationFactory(slug="a", name="Alpha")
+    b = OrganisationFactory(slug="b", name="Beta")
+    PartnerLink.objects.create(
+        source=a,
+        target=b,
+        kind=PartnerLink.Kind.MOU,
+        year=2019,
+        source_url="https://example.org/mou",
+    )
+
+    alpha = client.get("/en/clusters/a/")
+    beta = client.get("/en/clusters/b/")
+
+    assert [partner for partner, _link in alpha.context["partners"]] == [b]
+    assert [partner for partner, _link in beta.context["partners"]] == [a]
+    assert '<a href="/en/clusters/a/">Alpha</a>' in beta.content.decode()
