@@ -279,3 +279,39 @@ def test_profile_links_partner_organisations_both_ways(client):
     assert [partner for partner, _link in alpha.context["partners"]] == [b]
     assert [partner for partner, _link in beta.context["partners"]] == [a]
     assert '<a href="/en/clusters/a/">Alpha</a>' in beta.content.decode()
+
+
+def test_sitemap_lists_published_profiles_in_both_languages_with_alternates(client):
+    OrganisationFactory(slug="biorn")
+    OrganisationFactory(slug="draft-one", status=Organisation.Status.DRAFT)
+
+    response = client.get("/sitemap.xml")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<loc>http://testserver/de/clusters/biorn/</loc>" in body
+    assert "<loc>http://testserver/en/clusters/biorn/</loc>" in body
+    assert 'hreflang="en" href="http://testserver/en/clusters/biorn/"' in body
+    assert "draft-one" not in body
+    assert "<loc>http://testserver/en/states/bayern/</loc>" in body
+
+
+def test_robots_txt_points_to_sitemap_and_keeps_admin_out(client):
+    response = client.get("/robots.txt")
+
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == (
+        "User-agent: *\nDisallow: /de/admin/\nDisallow: /en/admin/\n"
+        "Sitemap: http://testserver/sitemap.xml\n"
+    )
+
+
+def test_pages_carry_canonical_and_open_graph_tags(client):
+    OrganisationFactory(slug="biorn", name="Biotechnologie Rhein-Neckar")
+
+    page = client.get("/en/clusters/biorn/?utm=x").content.decode()
+
+    assert '<link rel="canonical" href="http://testserver/en/clusters/biorn/">' in page
+    assert '<meta property="og:title" content="Biotechnologie Rhein-Neckar">' in page
+    assert '<meta property="og:type" content="profile">' in page
+    assert '<meta property="og:locale" content="en_GB">' in page
