@@ -485,7 +485,9 @@ class PartnerLink(models.Model):
                 fields=["source", "target", "kind"], name="registry_partner_link_unique"
             ),
             models.CheckConstraint(
-                condition=~Q(source=models.F("target")), name="registry_partner_link_not_self"
+                condition=~Q(source=models.F("target")),
+                name="registry_partner_link_not_self",
+                violation_error_message=_("An organisation cannot be its own partner."),
             ),
         ]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from . import fileformats
 from .models import (
     Competence,
     Organisation,
+    PartnerLink,
     Programme,
     ProgrammeMembership,
     Source,
@@ -363,3 +364,101 @@ def _programme_value(programme: Programme, column: str) -> Any:
     if column in ("country", "state"):
         return getattr(programme, f"{column}_id")
     return getattr(programme, column)
+
+
+PARTNER_LINK_COLUMNS = ("source_slug", "target_slug", "kind", "year", "source_url")
+
+
+def import_partner_links(path: Path) -> ImportReport:
+    """Create or update sourced partner links (data/partnerships.csv), matched by the pair
+    of organisations and the kind. Every row is checked first; with any problem nothing is
+    written."""
+    raw_records = fileformats.read_records(
+        path, max_bytes=settings.IMPORT_MAX_BYTES, file_format="csv"
+    )
+    report = ImportReport(total=len(raw_records))
+    slugs = {
+        value.strip()
+        for raw in raw_records
+        for column in ("source_slug", "target_slug")
+        if (value := raw.values.get(column))
+    }
+    organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
+    existing = {
+        (link.source_id, link.target_id, link.kind): link for link in PartnerLink.objects.all()
+    }
+    checked: list[tuple[PartnerLink, bool]] = []
+    seen: dict[tuple, str] = {}
+    for raw in raw_records:
+        values = {key: (value or "").strip() for key, value in raw.values.items()}
+        problems = [
+            RowProblem(raw.location, column, _("unknown column"))
+            for column in sorted(set(values) - set(PARTNER_LINK_COLUMNS))
+        ]
+        ends = {}
+        for column in ("source_slug", "target_slug"):
+            organisation = organisations.get(values.get(column, ""))
+            if organisation is None:
+                problems.append(
+                    RowProblem(
+                        raw.location,
+                        column,
+                        _("unknown organisation %(slug)r") % {"slug": values.get(column, "")},
+                    )
+                )
+            ends[column] = organisation
+        year = None
+        if values.get("year"):
+            try:
+                year = int(values["year"])
+            except ValueError:
+                problems.append(RowProblem(raw.location, "year", _("is not a whole number")))
+        if problems:
+            report.problems.extend(problems)
+            continue
+        key = (ends["source_slug"].pk, ends["target_slug"].pk, values.get("kind", ""))
+        if key in seen:
+            report.problems.append(
+                RowProblem(
+                    raw.location,
+                    "target_slug",
+                    _("this link repeats %(first)s") % {"first": seen[key]},
+                )
+            )
+            continue
+        seen[key] = raw.location
+        link = existing.get(key) or PartnerLink(
+            source=ends["source_slug"], target=ends["target_slug"], kind=values.get("kind", "")
+        )
+        before = (link.year, link.source_url)
+        link.year = year
+        link.source_url = values.get("source_url", "")
+        try:
+            link.full_clean(validate_unique=False)
+        except ValidationError as error:
+            report.problems.extend(
+                RowProblem(raw.location, _link_column(column), message)
+                for column, messages in error.message_dict.items()
+                for message in messages
+            )
+            continue
+        checked.append((link, link.pk is None or before != (link.year, link.source_url)))
+    if report.problems:
+        return report
+    with transaction.atomic():
+        for link, changed in checked:
+            label = f"{link.source.slug}->{link.target.slug}"
+            if not changed:
+                report.unchanged.append(label)
+                continue
+            created = link.pk is None
+            link.save()
+            (report.created if created else report.updated).append(label)
+    report.written = True
+    return report
+
+
+def _link_column(field_name: str) -> str:
+    return {"source": "source_slug", "target": "target_slug", NON_FIELD_ERRORS: "target_slug"}.get(
+        field_name, field_name
+    )

@@ -9,15 +9,25 @@ DATA_DIR = Path(settings.BASE_DIR) / "data"
 
 
 class Command(BaseCommand):
-    help = "Load the real data shipped in data/: programmes, then organisations. Idempotent."
+    help = (
+        "Load the real data shipped in data/: programmes, organisations, then sourced "
+        "partnerships. Idempotent."
+    )
 
     def handle(self, *args, **options) -> None:
         steps = (
-            ("programmes.csv", services.import_programmes),
-            ("organisations.csv", lambda path: services.import_organisations(path, progress=True)),
+            ("programmes.csv", services.import_programmes, True),
+            (
+                "organisations.csv",
+                lambda path: services.import_organisations(path, progress=True),
+                True,
+            ),
+            ("partnerships.csv", services.import_partner_links, False),
         )
-        for name, load in steps:
+        for name, load, required in steps:
             path = DATA_DIR / name
+            if not required and not path.exists():
+                continue
             try:
                 report = load(path)
             except fileformats.FileInvalid as error:
