@@ -2,12 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
     Capability,
     Competence,
+    CorrectionSuggestion,
     Country,
     Field,
     Organisation,
@@ -176,3 +178,25 @@ class PartnerLinkAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("source__name", "target__name")
     autocomplete_fields = ("source", "target")
+
+
+@admin.register(CorrectionSuggestion)
+class CorrectionSuggestionAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "short_message", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("organisation__name", "message", "email")
+    autocomplete_fields = ("organisation",)
+    readonly_fields = ("created_at",)
+    actions = ("mark_done", "mark_rejected")
+
+    @admin.display(description=_("message"))
+    def short_message(self, suggestion: CorrectionSuggestion) -> str:
+        return suggestion.message[:80]
+
+    @admin.action(description=_("Mark as done"))
+    def mark_done(self, request, queryset) -> None:
+        queryset.update(status=CorrectionSuggestion.Status.DONE, handled_at=timezone.now())
+
+    @admin.action(description=_("Mark as rejected"))
+    def mark_rejected(self, request, queryset) -> None:
+        queryset.update(status=CorrectionSuggestion.Status.REJECTED, handled_at=timezone.now())

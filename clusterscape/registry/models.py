@@ -512,3 +512,40 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class CorrectionSuggestion(models.Model):
+    """A visitor's note that something on a profile is wrong; editors handle it as a task,
+    so no profile changes without an editor."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        REJECTED = "rejected", _("rejected")
+
+    MESSAGE_MAX_LENGTH = 5000
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="correction_suggestions"
+    )
+    message = models.TextField(_("what is wrong or missing"), max_length=MESSAGE_MAX_LENGTH)
+    email = models.EmailField(
+        _("e-mail address (optional)"),
+        blank=True,
+        help_text=_("Only if you want an answer; used for nothing else."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    editor_note = models.TextField(_("editor's note"), blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correction suggestion")
+        verbose_name_plural = _("correction suggestions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.message[:60]}"

@@ -199,3 +199,48 @@ def partners_of(organisation: Organisation) -> list[tuple[Organisation, PartnerL
 
 def countries_with_organisations() -> QuerySet[Country]:
     return Country.objects.filter(organisations__status=PUBLISHED).distinct()
+
+
+@dataclass
+class Coverage:
+    """How complete the published registry is: counts by dimension and the rows that lack a
+    city, website, field or source."""
+
+    total: int
+    german: int
+    international: int
+    by_state: list[tuple[State, int]]
+    by_country: list[tuple[Country, int]]
+    by_kind: list[tuple[str, int]]
+    by_programme: list[tuple[Programme, int]]
+    without_city: list[Organisation]
+    without_website: list[Organisation]
+    without_field: list[Organisation]
+    without_source: list[Organisation]
+    without_coordinates: list[Organisation]
+
+
+def data_coverage() -> Coverage:
+    published = published_organisations().order_by("name")
+    countries = Country.objects.annotate(
+        n=Count("organisations", filter=Q(organisations__status=PUBLISHED))
+    ).filter(n__gt=0)
+    kinds = dict(published.values_list("kind").annotate(n=Count("pk")).order_by())
+    figures = landscape_figures()
+    slim = published.only("slug", "name", "short_name")
+    return Coverage(
+        total=figures["organisations"],
+        german=figures["german"],
+        international=figures["international"],
+        by_state=states_with_counts(),
+        by_country=[(country, country.n) for country in countries.order_by("-n", "name_en")],
+        by_kind=[
+            (label, kinds[kind]) for kind, label in Organisation.Kind.choices if kind in kinds
+        ],
+        by_programme=programmes_with_counts(),
+        without_city=list(slim.filter(city="")),
+        without_website=list(slim.filter(website="")),
+        without_field=list(slim.filter(fields__isnull=True)),
+        without_source=list(slim.filter(sources__isnull=True)),
+        without_coordinates=list(slim.filter(latitude__isnull=True)),
+    )

@@ -17,6 +17,7 @@ from tqdm import tqdm
 from . import fileformats
 from .models import (
     Competence,
+    CorrectionSuggestion,
     Organisation,
     PartnerLink,
     Programme,
@@ -462,3 +463,16 @@ def _link_column(field_name: str) -> str:
     return {"source": "source_slug", "target": "target_slug", NON_FIELD_ERRORS: "target_slug"}.get(
         field_name, field_name
     )
+
+
+def suggest_correction(
+    organisation: Organisation, *, message: str, email: str = ""
+) -> CorrectionSuggestion:
+    """Record a visitor's correction for the editors. Raises ValidationError naming the field."""
+    suggestion = CorrectionSuggestion(
+        organisation=organisation, message=message.strip(), email=email.strip()
+    )
+    suggestion.full_clean()
+    suggestion.save()
+    logger.info("correction suggested for %s (#%s)", organisation.slug, suggestion.pk)
+    return suggestion

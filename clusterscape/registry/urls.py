@@ -7,6 +7,11 @@ app_name = "registry"
 urlpatterns = [
     path("", views.home, name="home"),
     path("clusters/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path(
+        "clusters/<slug:slug>/correction/",
+        views.organisation_correction,
+        name="organisation-correction",
+    ),
     path("states/", views.state_list, name="state-list"),
     path("states/<slug:slug>/", views.state_detail, name="state-detail"),
     path("fields/", views.field_list, name="field-list"),

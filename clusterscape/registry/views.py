@@ -1,11 +1,16 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from clusterscape.core.i18n import current_language
 
-from . import queries
-from .models import Field, Organisation, Programme, State
+from . import queries, services
+from .forms import CorrectionForm
+from .models import Competence, Field, Organisation, Programme, State
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -42,8 +47,34 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(queries.published_organisations_for_detail(), slug=slug)
-    offers = [c for c in organisation.competences.all() if c.direction == "offers"]
-    seeks = [c for c in organisation.competences.all() if c.direction == "seeks"]
+    return render_profile(request, organisation, CorrectionForm())
+
+
+@require_POST
+def organisation_correction(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(queries.published_organisations_for_detail(), slug=slug)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.suggest_correction(
+                organisation,
+                message=form.cleaned_data["message"],
+                email=form.cleaned_data["email"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Thank you. The editors will check your correction against sources.")
+            )
+            return redirect(f"{organisation.get_absolute_url()}#correction")
+    return render_profile(request, organisation, form, status=400)
+
+
+def render_profile(
+    request: HttpRequest, organisation: Organisation, form: CorrectionForm, *, status: int = 200
+) -> HttpResponse:
+    competences = organisation.competences.all()
     members = [
         queries.Tally(str(Organisation._meta.get_field(name).verbose_name), value)
         for name in Organisation.MEMBER_FIELDS
@@ -58,11 +89,13 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "description": description,
             "description_language": description_language,
             "json_ld": organisation_json_ld(request, organisation),
-            "offers": offers,
-            "seeks": seeks,
+            "offers": [c for c in competences if c.direction == Competence.Direction.OFFERS],
+            "seeks": [c for c in competences if c.direction == Competence.Direction.SEEKS],
             "members": members,
             "partners": queries.partners_of(organisation),
+            "correction_form": form,
         },
+        status=status,
     )
 
 

@@ -15,6 +15,7 @@ ADMIN_LISTS = [
     "programme",
     "organisation",
     "partnerlink",
+    "correctionsuggestion",
 ]
 
 
