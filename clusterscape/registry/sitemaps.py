@@ -58,6 +58,7 @@ class PageSitemap(LocalizedSitemap):
             "registry:state-list",
             "registry:field-list",
             "registry:programme-list",
+            "registry:about-data",
         ]
 
     def location(self, name: str) -> str:

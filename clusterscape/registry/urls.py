@@ -18,4 +18,5 @@ urlpatterns = [
     path("fields/<slug:slug>/", views.field_detail, name="field-detail"),
     path("programmes/", views.programme_list, name="programme-list"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
+    path("about/data/", views.about_data, name="about-data"),
 ]

@@ -209,3 +209,16 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "source_urls": programme.source_urls.split(),
         },
     )
+
+
+def about_data(request: HttpRequest) -> HttpResponse:
+    coverage = queries.data_coverage()
+    state_tallies = [
+        queries.Tally(state.name, count, reverse("registry:state-detail", args=[state.slug]))
+        for state, count in coverage.by_state
+    ]
+    return render(
+        request,
+        "registry/about_data.html",
+        {"coverage": coverage, "state_tallies": state_tallies},
+    )

@@ -315,3 +315,37 @@ def test_pages_carry_canonical_and_open_graph_tags(client):
     assert '<meta property="og:title" content="Biotechnologie Rhein-Neckar">' in page
     assert '<meta property="og:type" content="profile">' in page
     assert '<meta property="og:locale" content="en_GB">' in page
+
+
+def test_about_data_reports_coverage_and_gaps(client):
+    placed = make_listed_organisation(name="Placed", city="Heidelberg", website="https://a.org")
+    placed.latitude, placed.longitude = 49.4, 8.7
+    placed.save()
+    SourceFactory(organisation=placed)
+    OrganisationFactory(name="Bare", country_id="FR")
+
+    response = client.get("/en/about/data/")
+
+    coverage = response.context["coverage"]
+    assert (coverage.total, coverage.german, coverage.international) == (2, 1, 1)
+    assert [o.name for o in coverage.without_website] == ["Bare"]
+    assert [o.name for o in coverage.without_source] == ["Bare"]
+    assert [o.name for o in coverage.without_coordinates] == ["Bare"]
+    # equal counts are ordered by English name: France before Germany
+    assert [(c.code, n) for c, n in coverage.by_country] == [("FR", 1), ("DE", 1)]
+    assert "1 organisation without a website" in response.content.decode()
+
+
+def test_data_report_command_prints_coverage_and_gaps():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    OrganisationFactory(slug="bare", name="Bare", country_id="FR")
+    out = StringIO()
+
+    call_command("data_report", stdout=out)
+
+    text = out.getvalue()
+    assert text.startswith("Published organisations: 1 (0 German, 1 international)\n")
+    assert "\n1 without a website\n  bare\n" in text
