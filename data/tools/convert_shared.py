@@ -7,11 +7,17 @@ the project root; see its README.md and SOURCES.md):
 - ``interspin_projects.csv``: the internationalisation project(s) of some of those clusters,
 - ``states_de.csv``: the German Länder with ISO 3166-2 and NUTS-1 codes,
 
-and writes, in the record format documented in data/README.md:
+then the rows compiled in this project in the same shape as the shared ``clusters_more.csv``
+(``data/compiled/organisations_more.csv``, see COMPILED_FILES; its sources are in
+data/SOURCES.md), and writes, in the record format documented in data/README.md:
 
 - ``data/organisations.csv``: one record per cluster, sorted by slug,
 - ``data/programmes.csv``: the curated table of programmes (PROGRAMMES below), one row for
   every programme tag the rows use.
+
+It also checks ``data/partnerships.csv`` (known partnerships between organisations, written by
+hand from sources; see data/README.md) against the organisations it writes: every slug must be
+one of them. It does not rewrite that file.
 
 What the conversion does, column by column, is documented next to each rule below. In short:
 facts are carried over unchanged; the shared free-text ``field`` is mapped onto the taxonomy
@@ -22,7 +28,8 @@ that can be matched unambiguously; nothing the shared data doesn't state is fill
 The script is deterministic: running it again on the same input writes identical files. It
 stops with exit status 1, writing nothing, when the input breaks one of its checks (a field
 text that maps to no taxonomy slug, a programme tag without a programme row, a repeated slug,
-an unknown country or state code). Rows that get no coordinates are listed on stderr.
+an unknown country or state code, an unknown `kind` in a compiled file, a partnership that
+names an unknown organisation). Rows that get no coordinates are listed on stderr.
 
 Usage (from the project root): ``.venv/bin/python data/tools/convert_shared.py [--shared DIR]``
 """
@@ -45,6 +52,23 @@ OUTPUT_DIR = PROJECT_ROOT / "data"
 
 # The cluster files, and the seat country of rows in files without a `country` column.
 CLUSTER_FILES = ("clusters_de.csv", "clusters_more.csv", "interspin_more.csv")
+# Rows compiled in this project (same columns as the shared clusters_more.csv), read after the
+# shared files; a slug may not repeat across all of them.
+COMPILED_FILES = (OUTPUT_DIR / "compiled" / "organisations_more.csv",)
+# The `kind` values a compiled file may use. As in the shared files, `kind` is the first
+# programme (`interspin`, `go-cluster`, `cluster` = a German Land programme, `european` = a cluster
+# in another European country); added here: `international` (a cluster organisation outside
+# Europe) and `international-partner` (a partner organisation abroad that no source calls a
+# cluster: a research centre, agency, association or science park). Only the last one carries
+# over as the organisation's kind; for the others the kind follows from the name (kind_for).
+COMPILED_KINDS = frozenset(
+    {"interspin", "go-cluster", "cluster", "european", "international", "international-partner"}
+)
+PASSED_THROUGH_KINDS = frozenset({"international-partner"})
+# Known partnerships between organisations (checked, not rewritten; format in data/README.md).
+PARTNERSHIPS_FILE = OUTPUT_DIR / "partnerships.csv"
+PARTNERSHIP_COLUMNS = ("source_slug", "target_slug", "kind", "year", "source_url")
+PARTNERSHIP_KINDS = frozenset({"cooperation", "project", "mou", "membership"})
 DEFAULT_COUNTRY = "DE"
 LIST_SEPARATOR = ";"
 
@@ -179,6 +203,7 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("vehicles", ("automotive",)),
     ("aviation", ("aviation-aerospace",)),
     ("aerospace", ("aviation-aerospace",)),
+    ("aeronautics", ("aviation-aerospace",)),
     ("satellite navigation", ("aviation-aerospace",)),
     ("rail technology", ("rail",)),
     ("electric mobility", ("electromobility",)),
@@ -186,6 +211,8 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # `mobility`); only the electrified part maps to a leaf.
     ("electrified and automated transport", ("electromobility",)),
     ("logistics", ("logistics",)),
+    # Compiled rows (data/compiled): CARA's "public transport" is mobility, not freight.
+    ("public transport", ("mobility",)),
     ("transport", ("logistics",)),
     ("transportation", ("logistics",)),
     ("maritime industry", ("maritime",)),
@@ -217,6 +244,11 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("medical technology", ("medical-technology",)),
     ("medical technologies", ("medical-technology",)),
     ("medtech", ("medical-technology",)),
+    ("medical devices", ("medical-technology",)),
+    # Doubtful (compiled rows): "biomedical industry" (China Medical City) and "medical industry"
+    # (a Sichuan industry association) name no single leaf, so the area.
+    ("biomedical", ("health",)),
+    ("medical industry", ("health",)),
     # Doubtful: SEMECO; "secure ... communications" read as IT security.
     (
         "secure medical microsystems and communications",
@@ -269,6 +301,7 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("micro- and nanotechnologies", ("microsystems", "nanotechnology")),
     ("nano- and microtechnologies", ("nanotechnology", "microsystems")),
     ("nanotechnology", ("nanotechnology",)),
+    ("nanomaterials", ("nanotechnology", "materials")),
     ("nano", ("nanotechnology",)),
     ("sensor technology", ("sensors",)),
     # photonics
@@ -280,6 +313,8 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("lightweight construction", ("lightweight-construction",)),
     ("lightweight structures", ("lightweight-construction",)),
     ("carbon-fibre reinforced plastics", ("lightweight-construction",)),
+    # Compiled rows: fibre composites are both a material and a lightweight technique.
+    ("composites", ("lightweight-construction", "materials")),
     ("materials", ("materials",)),
     ("new materials", ("materials",)),
     ("chemical industry", ("chemistry",)),
@@ -290,6 +325,7 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("intelligent technical systems", ("industry-4-0",)),
     ("digital manufacturing", ("industry-4-0",)),
     ("advanced manufacturing", ("industry-4-0",)),
+    ("advanced manufacturing technologies", ("industry-4-0",)),
     ("manufacturing industry", ("industry-4-0",)),
     ("production technologies", ("industry-4-0",)),
     ("production research", ("industry-4-0",)),
@@ -310,10 +346,14 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("bioeconomy", ("bioeconomy",)),
     ("renewable resources", ("bioeconomy",)),
     ("bio-based products", ("bioeconomy",)),
+    ("biobased", ("bioeconomy",)),
+    ("bio-based", ("bioeconomy",)),
     # The whole phrase, so that "materials, chemicals and energy" (the uses of the biomass)
     # don't count as topics of their own.
     ("non-food biomass for materials, chemicals and energy", ("bioeconomy",)),
     ("industrial biotechnology", ("industrial-biotechnology",)),
+    # Compiled rows: the CIB's "integrated bioindustry" (Integrierte Bioindustrie).
+    ("bioindustry", ("industrial-biotechnology",)),
     ("agri-food", ("agri-food",)),
     ("food", ("agri-food",)),
     ("plant proteins", ("agri-food",)),
@@ -996,12 +1036,15 @@ class SharedData:
     nuts_by_state: dict[str, str]
 
 
-def read_shared(shared: Path) -> SharedData:
+def read_shared(shared: Path, compiled: Iterable[Path] = COMPILED_FILES) -> SharedData:
     problems = []
     rows = []
     seen: dict[str, str] = {}
-    for file_name in CLUSTER_FILES:
-        for row in read_csv(shared / file_name):
+    inputs = [(shared / file_name, False) for file_name in CLUSTER_FILES]
+    inputs += [(path, True) for path in compiled]
+    for path, is_compiled in inputs:
+        file_name = path.name
+        for row in read_csv(path):
             # clusters_de.csv has no `country` column: its rows are German.
             row.setdefault("country", DEFAULT_COUNTRY)
             row.setdefault("project_name", "")
@@ -1009,6 +1052,10 @@ def read_shared(shared: Path) -> SharedData:
                 problems.append(f"{file_name}: {row['slug']!r} has no country")
             if row["slug"] in seen:
                 problems.append(f"{file_name}: slug {row['slug']!r} repeats {seen[row['slug']]}")
+            if is_compiled and row["kind"] not in COMPILED_KINDS:
+                problems.append(f"{file_name}: {row['slug']!r} has unknown kind {row['kind']!r}")
+            if is_compiled and not split_list(row["source_url"]):
+                problems.append(f"{file_name}: {row['slug']!r} has no source_url")
             seen[row["slug"]] = file_name
             rows.append(row)
     projects: dict[str, list[dict[str, str]]] = {}
@@ -1022,7 +1069,9 @@ def read_shared(shared: Path) -> SharedData:
     return SharedData(rows=rows, projects=projects, nuts_by_state=nuts_by_state)
 
 
-def kind_for(name: str) -> str:
+def kind_for(name: str, source_kind: str = "") -> str:
+    if source_kind in PASSED_THROUGH_KINDS:
+        return source_kind
     return "network" if NETWORK_NAME.search(name) else "cluster"
 
 
@@ -1085,7 +1134,7 @@ def organisation_record(
         slug=slug,
         name=row["name"],
         short_name=row["short_name"],
-        kind=kind_for(row["name"]),
+        kind=kind_for(row["name"], row["kind"]),
         status="published",
         country=countries[0],
         additional_countries=join(countries[1:]),
@@ -1126,10 +1175,45 @@ def programme_records(used_tags: set[str]) -> list[dict[str, str]]:
     ]
 
 
-def convert(shared: Path) -> tuple[list[dict[str, str]], list[dict[str, str]], list[str]]:
+def check_partnerships(path: Path, slugs: set[str]) -> list[str]:
+    """The problems of the partnerships file: unknown slugs, kinds, years, sources, repeats."""
+    if not path.exists():
+        return []
+    problems = []
+    seen: set[frozenset[str]] = set()
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.DictReader(stream)
+        if tuple(reader.fieldnames or ()) != PARTNERSHIP_COLUMNS:
+            return [f"{path.name}: columns must be {','.join(PARTNERSHIP_COLUMNS)}"]
+        rows = [{key: (value or "").strip() for key, value in row.items()} for row in reader]
+    for line, row in enumerate(rows, start=2):
+        where = f"{path.name} row {line}"
+        pair = frozenset((row["source_slug"], row["target_slug"]))
+        problems.extend(
+            f"{where}: unknown organisation {row[column]!r}"
+            for column in ("source_slug", "target_slug")
+            if row[column] not in slugs
+        )
+        if len(pair) != 2:
+            problems.append(f"{where}: an organisation cannot partner itself")
+        elif pair in seen:
+            problems.append(f"{where}: the pair is listed twice")
+        seen.add(pair)
+        if row["kind"] not in PARTNERSHIP_KINDS:
+            problems.append(f"{where}: unknown kind {row['kind']!r}")
+        if row["year"] and not (row["year"].isdigit() and 1800 <= int(row["year"]) <= 2100):
+            problems.append(f"{where}: year {row['year']!r} is not a year")
+        if not re.match(r"https?://\S+$", row["source_url"]):
+            problems.append(f"{where}: source_url must be one http(s) URL")
+    return problems
+
+
+def convert(
+    shared: Path, compiled: Iterable[Path] = COMPILED_FILES, partnerships: Path = PARTNERSHIPS_FILE
+) -> tuple[list[dict[str, str]], list[dict[str, str]], list[str]]:
     """The organisation and programme records, and the rows left without coordinates."""
     check_field_table()
-    data = read_shared(shared)
+    data = read_shared(shared, compiled)
     gazetteer = Gazetteer()
     problems: list[str] = []
     unplaced: list[str] = []
@@ -1137,6 +1221,7 @@ def convert(shared: Path) -> tuple[list[dict[str, str]], list[dict[str, str]], l
         organisation_record(row, data, gazetteer, problems, unplaced)
         for row in sorted(data.rows, key=lambda row: row["slug"])
     ]
+    problems.extend(check_partnerships(partnerships, {record["slug"] for record in organisations}))
     if problems:
         raise ConversionError(problems)
     used_tags = {

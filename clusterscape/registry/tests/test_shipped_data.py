@@ -18,6 +18,20 @@ def slugs_in(name: str) -> list[str]:
         return [row["slug"] for row in csv.DictReader(stream) if row["slug"].strip()]
 
 
+def partner_link_rows() -> int:
+    path = DATA_DIR / "partnerships.csv"
+    if not path.exists():
+        return 0
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return sum(1 for _row in csv.DictReader(stream))
+
+
+def partnerships_line(created: int, unchanged: int) -> str:
+    if not (DATA_DIR / "partnerships.csv").exists():
+        return ""
+    return f"partnerships.csv: {created} created, 0 updated, {unchanged} unchanged\n"
+
+
 def load() -> str:
     stdout = io.StringIO()
     call_command("load_shipped_data", stdout=stdout, stderr=io.StringIO())
@@ -35,6 +49,7 @@ def test_load_shipped_data_creates_every_row(loaded):
     assert loaded == (
         f"programmes.csv: {len(programmes)} created, 0 updated, 0 unchanged\n"
         f"organisations.csv: {len(organisations)} created, 0 updated, 0 unchanged\n"
+        + partnerships_line(partner_link_rows(), 0)
     )
     assert set(Programme.objects.values_list("slug", flat=True)) == set(programmes)
     assert set(Organisation.objects.values_list("slug", flat=True)) == set(organisations)
@@ -63,5 +78,6 @@ def test_load_shipped_data_twice_changes_nothing(loaded):
     assert second == (
         f"programmes.csv: 0 created, 0 updated, {len(programmes)} unchanged\n"
         f"organisations.csv: 0 created, 0 updated, {len(organisations)} unchanged\n"
+        + partnerships_line(0, partner_link_rows())
     )
     assert set(Organisation.objects.values_list("slug", "updated_at")) == before
