@@ -205,6 +205,8 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("aerospace", ("aviation-aerospace",)),
     ("aeronautics", ("aviation-aerospace",)),
     ("satellite navigation", ("aviation-aerospace",)),
+    # Doubtful (compiled row, DESK): satellite communication is space technology and telecoms.
+    ("satellite communication", ("aviation-aerospace", "software-ict")),
     ("rail technology", ("rail",)),
     ("electric mobility", ("electromobility",)),
     # Doubtful: MCube's "automated transport" is left to the "urban mobility" phrase (area
@@ -216,12 +218,19 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("transport", ("logistics",)),
     ("transportation", ("logistics",)),
     ("maritime industry", ("maritime",)),
+    # Compiled rows (German Land lists): the plain word, shipbuilding and its supply industry.
+    ("maritime", ("maritime",)),
+    ("shipbuilding", ("maritime",)),
+    # MAHREG: light components for vehicles are both a vehicle and a lightweight topic.
+    ("lightweight vehicle components", ("automotive", "lightweight-construction")),
     ("ocean technology", ("maritime",)),
     ("sustainable use of the sea", ("maritime",)),
     # energy
     ("energy", ("energy",)),
     ("energy industry", ("energy",)),
     ("renewable energy", ("renewable-energy",)),
+    ("wind energy", ("renewable-energy",)),
+    ("energy storage", ("energy-storage",)),
     ("photovoltaics", ("photovoltaics",)),
     ("hydrogen", ("hydrogen",)),
     ("fuel cell", ("hydrogen",)),
@@ -241,10 +250,16 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("biotechnology", ("biotechnology",)),
     ("biotech", ("biotechnology",)),
     ("biopharma", ("biotechnology",)),  # as the taxonomy's synonyms have it
+    # Compiled rows of the Baden-Württemberg cluster competition (BioPharMaXX, Green City).
+    ("pharmaceutical biotechnology", ("biotechnology", "pharma")),
+    ("environmental biotechnology", ("biotechnology", "environmental-technology")),
     ("medical technology", ("medical-technology",)),
     ("medical technologies", ("medical-technology",)),
     ("medtech", ("medical-technology",)),
     ("medical devices", ("medical-technology",)),
+    # Doubtful (compiled row): "medical and health technology" (Medizin- und Gesundheitstechnik)
+    # is read as medical technology.
+    ("medical and health technology", ("medical-technology",)),
     # Doubtful (compiled rows): "biomedical industry" (China Medical City) and "medical industry"
     # (a Sichuan industry association) name no single leaf, so the area.
     ("biomedical", ("health",)),
@@ -276,6 +291,7 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("digital technologies", ("digital",)),
     ("digital economy", ("digital",)),
     ("digitalisation", ("digital",)),
+    ("digital transformation", ("digital",)),
     ("software", ("software-ict",)),
     ("ICT", ("software-ict",)),
     ("IT", ("software-ict",)),
@@ -304,6 +320,8 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("nanomaterials", ("nanotechnology", "materials")),
     ("nano", ("nanotechnology",)),
     ("sensor technology", ("sensors",)),
+    # Doubtful (compiled row, ELMUG): measurement and control technology read as sensors.
+    ("measurement and control technology", ("sensors",)),
     # photonics
     ("photonics", ("photonics",)),
     ("optics", ("photonics",)),
@@ -321,6 +339,16 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("chemicals", ("chemistry",)),
     ("electrification of industrial organic synthesis", ("chemistry",)),
     ("plastics", ("plastics",)),
+    # Compiled rows: POLYKUM's polymer development is plastics; PolymerMat's ceramics a material.
+    ("polymer development", ("plastics",)),
+    ("ceramics", ("materials",)),
+    ("surface technology", ("materials",)),
+    # Doubtful (compiled rows, INPLAS and BalticNet-PlasmaTec): plasma technology is mostly used
+    # for coatings and surfaces, so it is read as materials.
+    ("plasma technology", ("materials",)),
+    ("plasma surface technology", ("materials",)),
+    # Doubtful (compiled row, CleanTechNRW): the steel industry read as metals and materials.
+    ("steel industry", ("metalworking", "materials")),
     ("Industrie 4.0", ("industry-4-0",)),
     ("intelligent technical systems", ("industry-4-0",)),
     ("digital manufacturing", ("industry-4-0",)),
@@ -336,9 +364,11 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("automation", ("mechatronics-automation",)),
     ("adaptronics", ("mechatronics-automation",)),
     ("mechanical and plant engineering", ("mechanical-engineering",)),
+    ("machine and plant engineering", ("mechanical-engineering",)),
     ("additive manufacturing", ("additive-manufacturing",)),
     ("metal industry", ("metalworking",)),
     ("metalworking", ("metalworking",)),
+    ("metal machining", ("metalworking",)),
     ("precision mechanics", ("metalworking",)),
     ("textiles", ("textiles",)),
     ("fibre-based materials", ("textiles",)),
@@ -364,6 +394,9 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("environmental technologies", ("environmental-technology",)),
     ("clean technologies", ("environmental-technology",)),
     ("water technologies", ("water",)),
+    # Compiled rows (Ecoliance, IMKK): water and wastewater, recycling, surface technology.
+    ("water and wastewater", ("water",)),
+    ("recycling", ("environmental-technology",)),
     ("building and construction", ("construction",)),
     # services and society
     ("creative industries", ("creative-industries",)),
@@ -845,6 +878,66 @@ PROGRAMMES: tuple[dict[str, str], ...] = (
         "source_urls": (
             "https://www.dolinalotnicza.pl/dolina-lotnicza-krajowym-klastrem-kluczowym/;"
             "https://www.dolinalotnicza.pl/dolina-lotnicza-ponownie-krajowym-klastrem-kluczowym/"
+        ),
+    },
+    {
+        "slug": "bw-clusterwettbewerb",
+        "name_de": "Wettbewerb zur Förderung regionaler Clusterinitiativen in Baden-Württemberg",
+        "name_en": "Baden-Württemberg competition for regional cluster initiatives",
+        "level": "state",
+        "country": "DE",
+        "state": "DE-BW",
+        "website": "",
+        "description_de": (
+            "Wettbewerb des baden-württembergischen Wirtschaftsministeriums: 2008 wählte eine "
+            "Jury zwölf von 36 Beiträgen, 2010 in der zweiten Runde zehn von 20. Die Preisträger "
+            "konnten Mittel aus dem Europäischen Fonds für regionale Entwicklung (EFRE) für den "
+            "Auf- oder Ausbau ihres Clustermanagements beantragen."
+        ),
+        "description_en": (
+            "Competition of the Baden-Württemberg Ministry of Economic Affairs: in 2008 a jury "
+            "chose twelve of 36 entries, in the second round of 2010 ten of 20. The winners could "
+            "apply for European Regional Development Fund (ERDF) money to set up or extend their "
+            "cluster management."
+        ),
+        "source_urls": (
+            "https://www.gesundheitsindustrie-bw.de/fachbeitrag/pm/2-baden-wuerttembergisches-"
+            "cluster-forum;"
+            "https://www.gesundheitsindustrie-bw.de/fachbeitrag/pm/zehn-preistraeger-bei-"
+            "wettbewerb-zur-foerderung-regionaler-clusterinitiativen;"
+            "https://www.clusterportal-bw.de/index.php?id=30&tx_news_pi1%5Bnews%5D=231"
+            "&cHash=2d55934ee97bfc5b9b8c4ed0f679e445"
+        ),
+    },
+    {
+        "slug": "sachsen-innovationscluster",
+        "name_de": "Förderwettbewerb „Innovationscluster Sachsen“",
+        "name_en": "Saxony's competition for innovation clusters (Innovationscluster Sachsen)",
+        "level": "state",
+        "country": "DE",
+        "state": "DE-SN",
+        "website": "",
+        "description_de": (
+            "Förderwettbewerb des sächsischen Wirtschaftsministeriums, gestartet im Juli 2017: "
+            "bis zu fünf Innovationscluster mit je bis zu fünf Mio. Euro über bis zu zehn Jahre. "
+            "Aus der ersten Runde 2017 gingen vier Cluster hervor (Wasserstofftechnologie, "
+            "Sensortechnik, Smart Medical Devices and Therapies, intelligente Bahntechnik), aus "
+            "einer zweiten Runde 2022 zwei weitere."
+        ),
+        "description_en": (
+            "Competition of the Saxon Ministry of Economic Affairs, launched in July 2017: up to "
+            "five innovation clusters with up to EUR 5 m each over up to ten years. The first "
+            "round of 2017 selected four clusters (hydrogen technology, sensor technology, smart "
+            "medical devices and therapies, intelligent rail technology), a second round in 2022 "
+            "two more."
+        ),
+        "source_urls": (
+            "https://www.bundesbericht-forschung-innovation.de/de/cluster-und-netzwerke/"
+            "Freistaat-Sachsen-1768.html;"
+            "https://www.energy-saxony.net/en/news/saechsisches-innovationscluster-hzwo-erforscht-"
+            "das-zukunftsthema-brennstoffzelle.html;"
+            "https://standort-sachsen.de/de/info-center/nachrichten/73461-sachsen-foerdert-"
+            "entwicklung-des-wasserstoffantriebs"
         ),
     },
 )
