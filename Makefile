@@ -6,11 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/clusterscape_bench
 HOST   ?= 127.0.0.1:8000
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run superuser test lint format test-sqlite test-postgres data messages clean
+.PHONY: run superuser test lint format test-sqlite test-postgres data messages clean assets chromium bench
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "clusterscape needs Python 3.11 or newer"'
@@ -28,7 +29,22 @@ var:
 messages: $(STAMP)
 	$(BIN)/python -m clusterscape.core.compile_messages
 
-data: $(STAMP) messages | var
+# Front-end assets from npm (package-lock.json), copied and built into var/build/ by
+# clusterscape/core/build_assets.py; redone only when the lock or the build script changes.
+ASSETS := var/build/.assets
+$(ASSETS): package.json package-lock.json clusterscape/core/build_assets.py data/states_de.csv | $(STAMP) var
+	@command -v npm >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm)
+	npm ci --no-audit --no-fund
+	$(BIN)/python -m clusterscape.core.build_assets
+	touch $(ASSETS)
+
+assets: $(ASSETS)
+
+# The browser tests drive Debian's chromium (never a browser download of Playwright's own).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+data: $(STAMP) messages assets | var
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_shipped_data
 
@@ -47,14 +63,20 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test-sqlite: $(STAMP) messages
+test-sqlite: $(STAMP) messages assets chromium
 	env -u DATABASE_URL $(BIN)/pytest -n 2 -q
 
-test-postgres: $(STAMP) messages
+test-postgres: $(STAMP) messages assets chromium
 	@$(BIN)/python -m clusterscape.core.check_database '$(PG_URL)'
 	DATABASE_URL='$(PG_URL)' $(BIN)/pytest -n 2 -q
 
 test: lint test-sqlite test-postgres
 
+# Search benchmark on synthetic corpora in databases of its own (var/bench/, and the
+# PostgreSQL database clusterscape_bench); results in bench/results/. BENCH_ARGS=--full
+# adds 1,000,000 documents.
+bench: $(STAMP) | var
+	DEBUG=1 BENCH_PG_URL='$(BENCH_PG_URL)' $(BIN)/python bench/search_bench.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) var/*.sqlite3
+	rm -rf $(VENV) var/*.sqlite3 var/build node_modules

@@ -138,6 +138,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Front-end packages built by `make assets` (clusterscape/core/build_assets.py).
+STATICFILES_DIRS = [VAR_DIR / "build" / "static"] if (VAR_DIR / "build" / "static").is_dir() else []
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -154,6 +156,11 @@ X_FRAME_OPTIONS = "DENY"
 
 # Largest upload an import accepts (bytes); larger files are refused before parsing.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+# Maps draw the shipped outlines only; a tile server (e.g. an own OpenStreetMap tile server,
+# "https://tiles.example.org/{z}/{x}/{y}.png") is added only when MAP_TILE_URL is set.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 LOGGING = {
     "version": 1,

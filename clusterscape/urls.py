@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from clusterscape.api.api import api
 from clusterscape.core.views import robots_txt
 from clusterscape.registry.sitemaps import SITEMAPS
 
@@ -10,10 +11,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("clusterscape.registry.urls")),
+    path("", include("clusterscape.search.urls")),
     prefix_default_language=True,
 )

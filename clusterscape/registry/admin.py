@@ -1,7 +1,8 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +139,51 @@ class OrganisationAdmin(admin.ModelAdmin):
     date_hierarchy = "updated_at"
     readonly_fields = ("created_at", "updated_at")
     inlines = (CompetenceInline, MembershipInline, SourceInline)
+    actions = ("merge_selected",)
+
+    @admin.action(description=_("Merge the selected duplicates"), permissions=["change"])
+    def merge_selected(self, request, queryset):
+        """Two steps: choose which profile stays, then merge the others into it."""
+        organisations = list(queryset.order_by("name"))
+        if len(organisations) < 2:
+            self.message_user(
+                request, _("Select at least two organisations to merge."), messages.WARNING
+            )
+            return None
+        if "target" in request.POST:
+            target = next((o for o in organisations if str(o.pk) == request.POST["target"]), None)
+            if target is None:
+                self.message_user(request, _("Choose the profile that stays."), messages.ERROR)
+                return None
+            for organisation in organisations:
+                if organisation.pk == target.pk:
+                    continue
+                try:
+                    services.merge_organisations(organisation, target)
+                except ValidationError as error:
+                    self.message_user(
+                        request, f"{organisation}: {' '.join(error.messages)}", messages.ERROR
+                    )
+                    return None
+            self.message_user(
+                request,
+                _("Merged %(count)s organisations into %(target)s.")
+                % {"count": len(organisations) - 1, "target": target},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/registry/organisation/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge duplicates"),
+                "organisations": organisations,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
     fieldsets = (
         (None, {"fields": ("name", "short_name", "slug", "kind", "status")}),
         (_("Description"), {"fields": ("description_de", "description_en", "keywords", "fields")}),

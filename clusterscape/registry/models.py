@@ -292,6 +292,15 @@ class Organisation(models.Model):
         help_text=_("Countries of the organisation's international partners, as sourced."),
     )
 
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+        help_text=_("Set by a merge: this profile's address leads to the one it was merged into."),
+    )
     compiled_on = models.DateField(_("facts compiled on"), null=True, blank=True)
     confidence = models.CharField(
         _("confidence"), max_length=10, choices=Confidence.choices, blank=True

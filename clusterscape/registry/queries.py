@@ -244,3 +244,8 @@ def data_coverage() -> Coverage:
         without_source=list(slim.filter(sources__isnull=True)),
         without_coordinates=list(slim.filter(latitude__isnull=True)),
     )
+
+
+def merged_organisation_target(slug: str) -> Organisation | None:
+    """The published organisation that the one with this slug was merged into, if any."""
+    return published_organisations().filter(merged_from__slug=slug).only("slug").first()

@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from clusterscape.search import services as search_services
+
 from . import fileformats
 from .models import (
     Competence,
@@ -122,6 +124,7 @@ def _write(parsed: ParsedRecord, existing: Organisation | None) -> Organisation:
             for index, url in enumerate(parsed.source_urls)
         ]
     )
+    search_services.index_organisation(organisation)  # the search index, same transaction
     return organisation
 
 
@@ -476,3 +479,114 @@ def suggest_correction(
     suggestion.save()
     logger.info("correction suggested for %s (#%s)", organisation.slug, suggestion.pk)
     return suggestion
+
+
+MERGE_FILLABLE_FIELDS = (
+    "short_name",
+    "description_de",
+    "description_en",
+    "nuts_codes",
+    "city",
+    "website",
+    "founding_year",
+    "management_organisation",
+    "management_staff_fte",
+    *Organisation.MEMBER_FIELDS,
+    "members_year",
+    "compiled_on",
+)
+
+
+def merge_organisations(source: Organisation, target: Organisation) -> Organisation:
+    """Merge a duplicate (`source`) into `target`, losing nothing.
+
+    The target keeps its own values and takes the source's where it has none; relations,
+    sources (both provenances), memberships, competences, partner links and correction
+    suggestions are united. The source is archived with `merged_into` set, so its address
+    redirects to the target, and organisations merged into it earlier follow along.
+    """
+    if source.pk == target.pk:
+        raise ValidationError({"target": _("An organisation cannot be merged into itself.")})
+    if target.status == Organisation.Status.ARCHIVED:
+        raise ValidationError({"target": _("Cannot merge into an archived organisation.")})
+    if source.merged_into_id is not None:
+        raise ValidationError({"source": _("This organisation was already merged.")})
+    with transaction.atomic():
+        source = Organisation.objects.select_for_update().get(pk=source.pk)
+        target = Organisation.objects.select_for_update().get(pk=target.pk)
+        for name in MERGE_FILLABLE_FIELDS:
+            if getattr(target, name) in ("", None) and getattr(source, name) not in ("", None):
+                setattr(target, name, getattr(source, name))
+        if target.latitude is None and source.latitude is not None:
+            target.latitude, target.longitude = source.latitude, source.longitude
+            target.location_precision = source.location_precision
+        keywords = target.keyword_list + [
+            word for word in source.keyword_list if word not in target.keyword_list
+        ]
+        target.keywords = ";".join(keywords)
+        target.full_clean()
+        target.save()
+
+        for relation in (
+            "additional_countries",
+            "states",
+            "fields",
+            "target_countries",
+            "partner_countries",
+        ):
+            getattr(target, relation).add(*getattr(source, relation).all())
+        target.additional_countries.remove(target.country)
+
+        known_urls = set(target.sources.values_list("url", flat=True))
+        position = target.sources.count()
+        for url in source.sources.values_list("url", flat=True):
+            if url not in known_urls:
+                Source.objects.create(organisation=target, url=url, position=position)
+                position += 1
+        known_memberships = set(target.memberships.values_list("programme_id", "year"))
+        for membership in source.memberships.all():
+            if (membership.programme_id, membership.year) not in known_memberships:
+                membership.pk = None
+                membership.organisation = target
+                membership.save()
+        known_competences = set(
+            target.competences.values_list("direction", "field_id", "capability_id")
+        )
+        for competence in source.competences.all():
+            if (competence.direction, competence.field_id, competence.capability_id) not in (
+                known_competences
+            ):
+                competence.pk = None
+                competence.organisation = target
+                competence.save()
+
+        for link in PartnerLink.objects.filter(source=source):
+            _repoint_link(link, source=target)
+        for link in PartnerLink.objects.filter(target=source):
+            _repoint_link(link, target=target)
+        source.correction_suggestions.update(organisation=target)
+        Organisation.objects.filter(merged_into=source).update(merged_into=target)
+
+        source.status = Organisation.Status.ARCHIVED
+        source.merged_into = target
+        source.save(update_fields=["status", "merged_into", "updated_at"])
+        search_services.index_organisation(source)
+        search_services.index_organisation(target)
+    logger.info("merged %s into %s", source.slug, target.slug)
+    return target
+
+
+def _repoint_link(link: PartnerLink, **ends: Organisation) -> None:
+    """Point a partner link at the merge target; drop it where it would link the target with
+    itself or repeat a link the target already has."""
+    for end, organisation in ends.items():
+        setattr(link, end, organisation)
+    duplicate = (
+        PartnerLink.objects.filter(source=link.source, target=link.target, kind=link.kind)
+        .exclude(pk=link.pk)
+        .exists()
+    )
+    if link.source_id == link.target_id or duplicate:
+        link.delete()
+    else:
+        link.save()

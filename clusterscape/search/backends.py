@@ -1,0 +1,275 @@
+"""The full-text engines behind one interface, picked by database vendor.
+
+Both backends get a `ParsedQuery` whose terms are folded words of letters and digits only
+(search.analysis), build their engine's query from those words — each one quoted — and
+return SQL selecting `(id, score)` of the matching documents, higher scores better. The
+rest of a search (filters, facets, sorting, paging) is plain SQL shared by both
+(search.queries).
+"""
+
+import re
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from . import analysis
+from .models import SearchTerm, SearchTermKey
+
+SAFE_TERM_RE = re.compile(r"[a-z0-9]+")
+TERM_CHUNK = 500
+
+
+def _safe(terms: Iterable[str]) -> list[str]:
+    """Terms as the engines may see them: letters and digits only (a second line of defence
+    behind the analyser)."""
+    return sorted({term for term in terms if SAFE_TERM_RE.fullmatch(term)})
+
+
+class SearchBackend:
+    """What every backend offers; subclasses fill in the engine-specific parts."""
+
+    vendor = ""
+
+    def match_sql(
+        self, query: analysis.ParsedQuery, *, any_term: bool, names_only: bool = False
+    ) -> tuple[str, list]:
+        """SQL selecting (id, score) of documents matching every term and phrase of the
+        query (or any of them, with any_term); in titles and short names only with
+        names_only."""
+        raise NotImplementedError
+
+    def phrase_sql(self, words: list[str]) -> tuple[str, list]:
+        """SQL selecting (id) of documents that have the words in this order."""
+        raise NotImplementedError
+
+    # The facet table as joined from documents when counting (see SQLiteBackend).
+    FACETS_BY_DOCUMENT = "search_searchfacet f"
+
+    def typo_candidates(self, budgets: dict[str, int]) -> dict[str, set[str]]:
+        """Whole words of the vocabulary that may lie within each word's budget of edits
+        (word → budget); the caller checks the distance."""
+        raise NotImplementedError
+
+    def known_terms(self, terms: set[str]) -> set[str]:
+        """Those of the terms the vocabulary holds."""
+        if not terms:
+            return set()
+        return set(SearchTerm.objects.filter(term__in=sorted(terms)).values_list("term", flat=True))
+
+    def add_terms(self, terms: dict[str, bool]) -> None:
+        """Add terms (term → is a whole word) to the vocabulary."""
+        existing: dict[str, bool] = {}
+        names = list(terms)
+        for start in range(0, len(names), TERM_CHUNK):
+            chunk = names[start : start + TERM_CHUNK]
+            existing.update(
+                SearchTerm.objects.filter(term__in=chunk).values_list("term", "surface")
+            )
+        new = {term: surface for term, surface in terms.items() if term not in existing}
+        upgraded = [t for t, surface in terms.items() if surface and existing.get(t) is False]
+        self.insert_ignoring_duplicates("search_searchterm", ("term", "surface"), list(new.items()))
+        for start in range(0, len(upgraded), TERM_CHUNK):
+            SearchTerm.objects.filter(term__in=upgraded[start : start + TERM_CHUNK]).update(
+                surface=True
+            )
+        self.after_new_words([t for t, surface in new.items() if surface] + upgraded)
+
+    def insert_ignoring_duplicates(
+        self, table: str, columns: tuple[str, ...], rows: list[tuple]
+    ) -> None:
+        """Insert many rows at once, skipping rows a unique constraint already holds (plain
+        SQL: the ORM's bulk_create costs more than the insert itself here)."""
+        if not rows:
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = self.INSERT_IGNORING.format(
+            table=table, columns=", ".join(columns), values=placeholders
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+    INSERT_IGNORING = "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING"
+
+    def after_new_words(self, words: list[str]) -> None:
+        """Hook for backends that keep their own structure over the whole words."""
+
+    def clear_terms(self) -> None:
+        SearchTermKey.objects.all().delete()
+        SearchTerm.objects.all().delete()
+
+
+class SQLiteBackend(SearchBackend):
+    """FTS5 with bm25 ranking; typo candidates from deletion keys (SymSpell)."""
+
+    vendor = "sqlite"
+    # After ANALYZE, SQLite's planner may skip-scan the (name, value, document) index once
+    # per document when counting facets; the (document, name, value) index is the one.
+    FACETS_BY_DOCUMENT = "search_searchfacet f INDEXED BY search_facet_by_document"
+    # bm25 weights of the FTS5 columns: title, short name, keywords, body, phrase stream.
+    WEIGHTS = (10.0, 10.0, 3.0, 1.0, 0.5)
+    TERM_COLUMNS = "{title_terms short_terms keyword_terms body_terms}"
+    NAME_COLUMNS = "{title_terms short_terms}"
+
+    def _group(self, term: analysis.Term, columns: str) -> str:
+        alternatives = [f'"{form}"' for form in _safe(term.match_forms())]
+        if term.prefix and SAFE_TERM_RE.fullmatch(term.word):
+            alternatives.append(f'"{term.word}"*')
+        return f"{columns} : ({' OR '.join(alternatives)})"
+
+    def match_expression(
+        self, query: analysis.ParsedQuery, *, any_term: bool, names_only: bool = False
+    ) -> str:
+        columns = self.NAME_COLUMNS if names_only else self.TERM_COLUMNS
+        clauses = [self._group(term, columns) for term in query.terms if term.match_forms()]
+        for phrase in query.phrases:
+            safe = [word for word in phrase if SAFE_TERM_RE.fullmatch(word)]
+            clauses.append(f'phrase_terms : "{" ".join(safe)}"')
+        return (" OR " if any_term else " AND ").join(f"({clause})" for clause in clauses)
+
+    def match_sql(
+        self, query: analysis.ParsedQuery, *, any_term: bool, names_only: bool = False
+    ) -> tuple[str, list]:
+        weights = ", ".join(str(weight) for weight in self.WEIGHTS)
+        sql = (
+            f"SELECT rowid AS id, -bm25(search_fts, {weights}) AS score "
+            "FROM search_fts WHERE search_fts MATCH %s"
+        )
+        expression = self.match_expression(query, any_term=any_term, names_only=names_only)
+        return sql, [expression]
+
+    def phrase_sql(self, words: list[str]) -> tuple[str, list]:
+        safe = " ".join(word for word in words if SAFE_TERM_RE.fullmatch(word))
+        return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [
+            f'phrase_terms : "{safe}"'
+        ]
+
+    def typo_candidates(self, budgets: dict[str, int]) -> dict[str, set[str]]:
+        words = list(budgets)
+        keys_by_word = {word: analysis.deletion_keys(word, budgets[word]) for word in words}
+        all_keys = sorted(set().union(*keys_by_word.values())) if keys_by_word else []
+        found: dict[str, set[str]] = {word: set() for word in words}
+        if not all_keys:
+            return found
+        rows = SearchTermKey.objects.filter(key__in=all_keys).values_list("key", "term")
+        terms_by_key: dict[str, set[str]] = {}
+        for key, term in rows:
+            terms_by_key.setdefault(key, set()).add(term)
+        for word, keys in keys_by_word.items():
+            for key in keys:
+                found[word] |= terms_by_key.get(key, set())
+        return found
+
+    def after_new_words(self, words: list[str]) -> None:
+        self.insert_ignoring_duplicates(
+            "search_searchtermkey",
+            ("key", "term"),
+            [
+                (key, word)
+                for word in words
+                if len(word) >= 4
+                for key in sorted(analysis.deletion_keys(word))
+            ],
+        )
+
+
+class PostgresBackend(SearchBackend):
+    """tsvector ('simple' over pre-analysed text) with ts_rank_cd; typo candidates from
+    pg_trgm similarity over the vocabulary."""
+
+    vendor = "postgresql"
+    # ts_rank_cd weights for D, C, B, A: phrase stream, body, keywords, title and short name.
+    WEIGHTS = "{0.05, 0.1, 0.3, 1.0}"
+    # Low, so that one edit in a short word ("rhien" → "rhein", similarity 0.2) still
+    # yields the candidate; the most similar ones are checked for their edit distance.
+    TRIGRAM_THRESHOLD = "0.1"
+    CANDIDATE_LIMIT = 50
+
+    def _group(self, term: analysis.Term, weights: str) -> str:
+        alternatives = [f"'{form}':{weights}" for form in _safe(term.match_forms())]
+        if term.prefix and SAFE_TERM_RE.fullmatch(term.word):
+            alternatives.append(f"'{term.word}':*{weights}")
+        return " | ".join(alternatives)
+
+    def tsquery(
+        self, query: analysis.ParsedQuery, *, any_term: bool, names_only: bool = False
+    ) -> str:
+        weights = "A" if names_only else "ABC"
+        clauses = [self._group(term, weights) for term in query.terms if term.match_forms()]
+        for phrase in query.phrases:
+            safe = [f"'{word}':D" for word in phrase if SAFE_TERM_RE.fullmatch(word)]
+            clauses.append(" <-> ".join(safe))
+        return (" | " if any_term else " & ").join(f"({clause})" for clause in clauses)
+
+    def match_sql(
+        self, query: analysis.ParsedQuery, *, any_term: bool, names_only: bool = False
+    ) -> tuple[str, list]:
+        sql = (
+            f"SELECT d.id AS id, ts_rank_cd('{self.WEIGHTS}'::float4[], d.search_vector, q, 0) "
+            "AS score FROM search_searchdocument d, to_tsquery('simple', %s) q "
+            "WHERE d.search_vector @@ q"
+        )
+        return sql, [self.tsquery(query, any_term=any_term, names_only=names_only)]
+
+    def phrase_sql(self, words: list[str]) -> tuple[str, list]:
+        safe = " <-> ".join(f"'{word}':D" for word in words if SAFE_TERM_RE.fullmatch(word))
+        return (
+            "SELECT d.id AS id FROM search_searchdocument d "
+            "WHERE d.search_vector @@ to_tsquery('simple', %s)",
+            [safe],
+        )
+
+    # The trigram index also answers "=", and the planner may pick it for long IN lists;
+    # "= ANY(array)" keeps look-ups of whole terms on the unique B-tree index.
+    def known_terms(self, terms: set[str]) -> set[str]:
+        if not terms:
+            return set()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term FROM search_searchterm WHERE term = ANY(%s)", [sorted(terms)]
+            )
+            return {term for (term,) in cursor.fetchall()}
+
+    def add_terms(self, terms: dict[str, bool]) -> None:
+        """One upsert of every term (a whole word stays one)."""
+        if not terms:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO search_searchterm (term, surface) "
+                "SELECT * FROM unnest(%s::varchar[], %s::boolean[]) "
+                "ON CONFLICT (term) DO UPDATE SET surface = TRUE "
+                "WHERE excluded.surface AND NOT search_searchterm.surface",
+                [list(terms), list(terms.values())],
+            )
+
+    def typo_candidates(self, budgets: dict[str, int]) -> dict[str, set[str]]:
+        words = list(budgets)
+        found: dict[str, set[str]] = {word: set() for word in words}
+        if not words:
+            return found
+        union = " UNION ALL ".join(
+            "(SELECT %s, term FROM search_searchterm WHERE surface AND term %% %s "
+            "ORDER BY similarity(term, %s) DESC LIMIT %s)"
+            for _ in words
+        )
+        params = [value for word in words for value in (word, word, word, self.CANDIDATE_LIMIT)]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                [self.TRIGRAM_THRESHOLD],
+            )
+            cursor.execute(union, params)
+            for word, term in cursor.fetchall():
+                found[word].add(term)
+        return found
+
+
+BACKENDS = {backend.vendor: backend for backend in (SQLiteBackend, PostgresBackend)}
+
+
+def get_backend() -> SearchBackend:
+    """The backend for the default database's vendor."""
+    try:
+        return BACKENDS[connection.vendor]()
+    except KeyError:
+        raise NotImplementedError(f"search has no backend for {connection.vendor}") from None

@@ -1,0 +1,133 @@
+"""The search index: one language-neutral document per searchable object.
+
+The index is derived data: `search.services` writes it in the same transaction as the
+registry's writes, and `manage.py rebuild_search_index` makes it again from the database.
+The full-text structures live beside these tables and are kept in step by the database
+itself (migration 0002): on SQLite an FTS5 table with triggers, on PostgreSQL a generated
+tsvector column with a GIN index.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchDocument(models.Model):
+    """A searchable object (an organisation now; news, events, calls, projects later)."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("organisation")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    slug = models.CharField(_("URL key"), max_length=120)
+    title = models.CharField(_("title"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_("Labels in both languages, synonyms, places and free keywords."),
+    )
+    # Exact-name keys (letters and digits only) and the sort key.
+    name_key = models.CharField(max_length=255, db_index=True)
+    short_key = models.CharField(max_length=100, blank=True, db_index=True)
+    alias_key = models.CharField(max_length=255, blank=True, db_index=True)
+    sort_key = models.CharField(max_length=255)
+    # Pre-analysed text (search.analysis) the full-text engines index.
+    title_terms = models.TextField(blank=True)
+    short_terms = models.TextField(blank=True)
+    keyword_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    phrase_terms = models.TextField(blank=True)
+
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    date_start = models.DateField(null=True, blank=True)
+    date_end = models.DateField(null=True, blank=True)
+    is_public = models.BooleanField(default=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")
+        ]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="search_doc_geo"),
+            models.Index(fields=["date_start"], name="search_doc_date"),
+            models.Index(fields=["sort_key"], name="search_doc_sort"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.title}"
+
+
+class SearchFacet(models.Model):
+    """One value of a multi-valued facet of a document (state DE-SN, field photonics, …)."""
+
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="facets", db_index=False
+    )
+    name = models.CharField(max_length=20)
+    value = models.CharField(max_length=80)
+
+    class Meta:
+        # Filters find documents by value, counts find values by document. A document's
+        # values are distinct by construction (search.services), so no unique index is kept.
+        indexes = [
+            models.Index(fields=["name", "value", "document"], name="search_facet_lookup"),
+            models.Index(fields=["document", "name", "value"], name="search_facet_by_document"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class SearchFacetCount(models.Model):
+    """How many documents of the index have each facet value, kept by search.services in
+    the same transaction as the documents: the counts of the unfiltered index (the
+    directory's first page) are read here instead of being counted over every document."""
+
+    name = models.CharField(max_length=20)
+    value = models.CharField(max_length=80)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "value"], name="search_facet_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}: {self.count}"
+
+
+class SearchTerm(models.Model):
+    """The vocabulary: every term that was indexed, for typo tolerance and "did you mean".
+
+    Terms are added as documents are indexed and only dropped by a rebuild; a term left by a
+    removed document can only widen a query, never show what isn't public. `surface` marks
+    whole words (as opposed to stems and parts), which are what "did you mean" offers.
+    """
+
+    term = models.CharField(max_length=100, unique=True)
+    surface = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SearchTermKey(models.Model):
+    """Deletion keys of the vocabulary (SymSpell) for typo candidates on SQLite.
+
+    PostgreSQL finds candidates with pg_trgm instead and leaves this table empty.
+    """
+
+    key = models.CharField(max_length=20)
+    term = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "term"], name="search_term_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.term}"

@@ -1,0 +1,637 @@
+"""Reading the search index: `search` for result pages and the API, `suggest` for search as
+you type.
+
+A search runs in a fixed number of queries whatever the number of hits: the vocabulary
+look-up for typos (one, two when a word is unknown), the page of hits, and one statement
+for the total and every facet's counts; facet labels come from the registry's reference
+tables.
+"""
+
+import datetime
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from clusterscape.registry.models import Country, Field, Organisation, Programme, State
+
+from . import analysis
+from .backends import SearchBackend, get_backend
+from .lexicon import current_analyzer
+from .models import SearchDocument, SearchFacetCount
+from .places import KM_PER_DEGREE
+
+FACETS = ("type", "kind", "country", "state", "field", "programme", "round", "size", "language")
+SORTS = ("relevance", "name", "date")
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_SUGGESTIONS = 10
+MAX_CANDIDATES_PER_WORD = 5
+
+DETAIL_URLS = {SearchDocument.Kind.ORGANISATION: "registry:organisation-detail"}
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search (see forms.SearchForm): query text, facet filters by facet name,
+    date range, circle, sort and page."""
+
+    q: str = ""
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_km: float | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    with_facets: bool = True
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+@dataclass
+class Hit:
+    kind: str
+    object_id: int
+    slug: str
+    title: str
+    short_name: str
+    url: str
+    snippet: SafeString
+    score: float
+    latitude: float | None
+    longitude: float | None
+    date_start: datetime.date | None = None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResults:
+    params: SearchParams
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[FacetValue]]
+    did_you_mean: str = ""
+    relaxed: bool = False  # no document had every word: these have some of them
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.params.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.params.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.params.page > 1
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # "organisation" (a name) or "field" (a taxonomy term)
+    label: str
+    value: str  # the slug
+    url: str
+
+
+def detail_url(kind: str, slug: str) -> str:
+    try:
+        return reverse(DETAIL_URLS[kind], kwargs={"slug": slug})
+    except (KeyError, NoReverseMatch):
+        return ""
+
+
+# --- typo tolerance ---------------------------------------------------------------------
+
+
+def _closest(word: str, candidates: set[str], budget: int) -> list[tuple[int, str]]:
+    scored = []
+    for candidate in candidates:
+        distance = analysis.osa_distance(word, candidate, budget)
+        if distance <= budget and candidate != word:
+            scored.append((distance, abs(len(candidate) - len(word)), candidate))
+    return [(distance, candidate) for distance, _diff, candidate in sorted(scored)]
+
+
+def expand_typos(parsed: analysis.ParsedQuery, backend: SearchBackend) -> None:
+    """Give each query word that no document has the vocabulary's words within its typo
+    budget (one edit from 5 letters, two from 9) as further alternatives."""
+    known = backend.known_terms({form for term in parsed.terms for form in term.forms})
+    unknown = [
+        term
+        for term in parsed.terms
+        if not known.intersection(term.forms) and analysis.typo_budget(term.word)
+    ]
+    if not unknown:
+        return
+    found = backend.typo_candidates(
+        {term.word: analysis.typo_budget(term.word) for term in unknown}
+    )
+    for term in unknown:
+        closest = _closest(term.word, found[term.word], analysis.typo_budget(term.word))
+        forms: dict[str, None] = {}
+        for _distance, candidate in closest[:MAX_CANDIDATES_PER_WORD]:
+            forms.update(dict.fromkeys(analysis.word_forms(candidate)))
+        term.candidates = tuple(forms)
+
+
+def did_you_mean(parsed: analysis.ParsedQuery, backend: SearchBackend) -> str:
+    """A corrected query for a query without hits, or "" when no correction finds any."""
+    known = backend.known_terms({form for term in parsed.terms for form in term.forms})
+    budgets = {
+        term.word: max(1, analysis.typo_budget(term.word), 2 if len(term.word) >= 7 else 1)
+        for term in parsed.terms
+        if not known.intersection(term.forms) and len(term.word) >= 4
+    }
+    if not budgets:
+        return ""
+    found = backend.typo_candidates(budgets)
+    corrected = []
+    changed = False
+    for term in parsed.terms:
+        closest = _closest(term.word, found.get(term.word, set()), budgets.get(term.word, 0))
+        if closest:
+            corrected.append(closest[0][1])
+            changed = True
+        else:
+            corrected.append(term.word)
+    if not changed:
+        return ""
+    suggestion = " ".join([*corrected, *(f'"{" ".join(phrase)}"' for phrase in parsed.phrases)])
+    check = search(SearchParams(q=suggestion + " ", page_size=1, with_facets=False), hint=False)
+    return suggestion if check.total else ""
+
+
+# --- the search -------------------------------------------------------------------------
+
+
+def _facet_clause(name: str, values: Sequence[str], *, per_document: bool) -> tuple[str, list]:
+    """b restricted to documents with one of the values. Few documents (words matched):
+    look each one's facets up; many: collect the documents that have the values."""
+    placeholders = ", ".join(["%s"] * len(values))
+    if per_document:
+        return (
+            "EXISTS (SELECT 1 FROM search_searchfacet x WHERE x.document_id = b.id "
+            f"AND x.name = %s AND x.value IN ({placeholders}))",
+            [name, *values],
+        )
+    return (
+        "b.id IN (SELECT document_id FROM search_searchfacet "
+        f"WHERE name = %s AND value IN ({placeholders}))",
+        [name, *values],
+    )
+
+
+def _candidates_sql(
+    parsed: analysis.ParsedQuery,
+    params: SearchParams,
+    backend: SearchBackend,
+    *,
+    any_term: bool,
+    materialized: bool,
+) -> tuple[str, list, bool]:
+    """The WITH clause defining b: the ids of matching public documents after the date
+    and circle filters, with score and exact-name flag. Also tells whether anything
+    narrows b below the whole index (words, dates, circle)."""
+    conditions = ["d.is_public"]
+    condition_params: list = []
+    if params.date_from:
+        conditions.append("COALESCE(d.date_end, d.date_start) >= %s")
+        condition_params.append(params.date_from)
+    if params.date_to:
+        conditions.append("d.date_start <= %s")
+        condition_params.append(params.date_to)
+    if params.latitude is not None and params.longitude is not None and params.radius_km:
+        # A bounding box the index can use, then the distance on a plane tangent at the
+        # centre (equirectangular; well under 1 % off within a few hundred km).
+        degrees = params.radius_km / KM_PER_DEGREE
+        stretch = max(math.cos(math.radians(params.latitude)), 0.01)
+        conditions.append(
+            "d.latitude BETWEEN %s AND %s AND d.longitude BETWEEN %s AND %s AND "
+            "(d.latitude - %s) * (d.latitude - %s) "
+            "+ (d.longitude - %s) * (d.longitude - %s) * %s <= %s"
+        )
+        condition_params += [
+            params.latitude - degrees,
+            params.latitude + degrees,
+            params.longitude - degrees / stretch,
+            params.longitude + degrees / stretch,
+            params.latitude,
+            params.latitude,
+            params.longitude,
+            params.longitude,
+            stretch * stretch,
+            degrees * degrees,
+        ]
+    where = " AND ".join(conditions)
+    b_kind = "MATERIALIZED" if materialized else "NOT MATERIALIZED"
+    if parsed.empty:
+        sql = (
+            f"WITH b AS {b_kind} (SELECT d.id AS id, 0.0 AS score, 0 AS exact "
+            f"FROM search_searchdocument d WHERE {where}) "
+        )
+        return sql, condition_params, len(conditions) > 1
+
+    match_sql, sql_params = backend.match_sql(parsed, any_term=any_term)
+    matched = f"SELECT id, score, 0 AS exact FROM ({match_sql}) fts"
+    if parsed.sequence:
+        # Words in the order typed double the score.
+        phrase_sql, phrase_params = backend.phrase_sql(parsed.sequence)
+        matched = (
+            "SELECT fts.id AS id, fts.score * (CASE WHEN ordered.id IS NULL THEN 1 "
+            f"ELSE 2 END) AS score, 0 AS exact FROM ({match_sql}) fts "
+            f"LEFT JOIN ({phrase_sql}) ordered ON ordered.id = fts.id"
+        )
+        sql_params = [*sql_params, *phrase_params]
+    name_key = analysis.key(params.q)
+    if len(name_key) >= 2:
+        matched = (
+            "SELECT id, MAX(score) AS score, MAX(exact) AS exact FROM ("
+            f"{matched} UNION ALL "
+            "SELECT id, 0.0 AS score, 1 AS exact FROM search_searchdocument "
+            "WHERE name_key = %s UNION ALL "
+            "SELECT id, 0.0 AS score, 1 AS exact FROM search_searchdocument "
+            "WHERE short_key = %s UNION ALL "
+            "SELECT id, 0.0 AS score, 1 AS exact FROM search_searchdocument "
+            "WHERE alias_key = %s) named GROUP BY id"
+        )
+        sql_params = [*sql_params, name_key, name_key, name_key]
+    sql = (
+        f"WITH m AS MATERIALIZED ({matched}), "
+        f"b AS {b_kind} (SELECT d.id AS id, m.score AS score, m.exact AS exact "
+        f"FROM m JOIN search_searchdocument d ON d.id = m.id WHERE {where}) "
+    )
+    return sql, [*sql_params, *condition_params], True
+
+
+ORDERINGS = {
+    "relevance": "b.exact DESC, b.score DESC, d.date_start DESC NULLS LAST, d.sort_key, d.id",
+    "name": "d.sort_key, d.id",
+    "date": "d.date_start DESC NULLS LAST, b.exact DESC, b.score DESC, d.sort_key, d.id",
+}
+
+
+def _ordering(sort: str, parsed: analysis.ParsedQuery) -> str:
+    """Without words there is no relevance: by name (the documents' sort index)."""
+    if parsed.empty and sort == "relevance":
+        sort = "name"
+    return ORDERINGS.get(sort, ORDERINGS["relevance"])
+
+
+def _fetch(sql: str, sql_params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        return cursor.fetchall()
+
+
+def _run(
+    parsed: analysis.ParsedQuery,
+    params: SearchParams,
+    backend: SearchBackend,
+    filters: dict[str, list[str]],
+    *,
+    any_term: bool,
+) -> tuple[list[tuple], int, dict[str, dict[str, int]]]:
+    # Without words, b is left to the planner so a sort can walk an index of the documents.
+    hits_with, hits_with_params, narrowed = _candidates_sql(
+        parsed, params, backend, any_term=any_term, materialized=not parsed.empty
+    )
+    clauses = {
+        name: _facet_clause(name, values, per_document=not parsed.empty)
+        for name, values in filters.items()
+    }
+
+    def where(skip: str | None = None) -> tuple[str, list]:
+        parts = [clause for name, clause in clauses.items() if name != skip]
+        if not parts:
+            return "", []
+        return " AND ".join(sql for sql, _p in parts), [p for _sql, ps in parts for p in ps]
+
+    filter_sql, filter_params = where()
+    hits_sql = (
+        f"{hits_with}SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.short_name, d.body, "
+        "d.keywords, d.latitude, d.longitude, d.date_start, b.score "
+        "FROM b JOIN search_searchdocument d ON d.id = b.id "
+        f"{'WHERE ' + filter_sql if filter_sql else ''} "
+        f"ORDER BY {_ordering(params.sort, parsed)} LIMIT %s OFFSET %s"
+    )
+    rows = _fetch(hits_sql, [*hits_with_params, *filter_params, params.page_size, params.offset])
+
+    # The total; one pass counting every facet under all filters (right for the facets
+    # without an active filter); one pass per active facet under the other filters
+    # (disjunctive faceting: a facet's own choices don't narrow its counts). Counts over
+    # the whole index come from the kept facet counts instead.
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    whole_index = (
+        {name for name in FACETS if not narrowed and not where(skip=name)[0]}
+        if params.with_facets
+        else set()
+    )
+    if whole_index:
+        for name, value, count in SearchFacetCount.objects.filter(
+            name__in=whole_index, count__gt=0
+        ).values_list("name", "value", "count"):
+            counts[name][value] = count
+    if not narrowed and not filters:
+        total = sum(counts["type"].values()) if params.with_facets else _count_documents()
+        return rows, total, counts
+
+    with_sql, with_params, _narrowed = _candidates_sql(
+        parsed, params, backend, any_term=any_term, materialized=not parsed.empty
+    )
+    if parsed.empty:
+        counts_sql, count_params = _counts_over_filtered_documents(
+            params, backend, filters, where, whole_index
+        )
+    else:
+        counts_sql, count_params = _counts_in_one_pass(params, backend, filters)
+    total = 0
+    for kind, name, value, count in _fetch(with_sql + counts_sql, [*with_params, *count_params]):
+        if kind == "":
+            total = count
+        elif (
+            name in counts
+            and name not in whole_index
+            and (kind == "one" or (kind == "own") == (name in filters))
+        ):
+            counts[name][value] = count
+    return rows, total, counts
+
+
+def _counts_in_one_pass(
+    params: SearchParams, backend: SearchBackend, filters: dict[str, list[str]]
+) -> tuple[str, list]:
+    """Total and facet counts over the few documents words matched, in one pass over their
+    facets: each document is flagged for each active filter, and a facet's value counts
+    where the document passes every filter but that facet's own."""
+    flags, flag_params = [], []
+    for index, (name, values) in enumerate(filters.items()):
+        placeholders = ", ".join(["%s"] * len(values))
+        flags.append(
+            "EXISTS (SELECT 1 FROM search_searchfacet x WHERE x.document_id = b.id "
+            f"AND x.name = %s AND x.value IN ({placeholders})) AS k{index}"
+        )
+        flag_params += [name, *values]
+    keys = [f"k{index}" for index in range(len(filters))]
+
+    def passes(skip: int | None = None) -> str:
+        kept = [key for index, key in enumerate(keys) if index != skip]
+        return "(" + " AND ".join(kept) + ")" if kept else "TRUE"
+
+    flagged = f"SELECT b.id AS id{''.join(', ' + flag for flag in flags)} FROM b"
+    sql = f", flagged AS MATERIALIZED ({flagged}) SELECT '', '', '', COUNT(*) FROM flagged"
+    sql += f" WHERE {passes()}" if keys else ""
+    count_params = [*flag_params]
+    if params.with_facets:
+        condition = passes()
+        if keys:
+            cases = " ".join(f"WHEN %s THEN {passes(skip=index)}" for index in range(len(keys)))
+            condition = f"CASE f.name {cases} ELSE {passes()} END"
+            count_params += list(filters)
+        sql += (
+            " UNION ALL SELECT 'one', f.name, f.value, COUNT(*) FROM flagged "
+            f"JOIN {backend.FACETS_BY_DOCUMENT} ON f.document_id = flagged.id "
+            f"WHERE {condition} GROUP BY f.name, f.value"
+        )
+    return sql, count_params
+
+
+def _counts_over_filtered_documents(
+    params: SearchParams,
+    backend: SearchBackend,
+    filters: dict[str, list[str]],
+    where,
+    whole_index: set[str],
+) -> tuple[str, list]:
+    """Total and facet counts without words: the filters pick the documents first (by
+    value), then one pass per facet that needs counts under other filters."""
+    filter_sql, filter_params = where()
+    parts = [f"SELECT '', '', '', COUNT(*) FROM b {'WHERE ' + filter_sql if filter_sql else ''}"]
+    count_params = [*filter_params]
+    if params.with_facets:
+        parts.append(
+            f"SELECT 'all', f.name, f.value, COUNT(*) FROM b JOIN {backend.FACETS_BY_DOCUMENT} "
+            "ON f.document_id = b.id "
+            f"{'WHERE ' + filter_sql if filter_sql else ''} GROUP BY f.name, f.value"
+        )
+        count_params += filter_params
+        for name in filters:
+            if name in whole_index:
+                continue
+            other_sql, other_params = where(skip=name)
+            parts.append(
+                f"SELECT 'own', f.name, f.value, COUNT(*) FROM b JOIN {backend.FACETS_BY_DOCUMENT} "
+                "ON f.document_id = b.id AND f.name = %s "
+                f"{'WHERE ' + other_sql if other_sql else ''} GROUP BY f.name, f.value"
+            )
+            count_params += [name, *other_params]
+    return " UNION ALL ".join(parts), count_params
+
+
+def _count_documents() -> int:
+    return SearchDocument.objects.filter(is_public=True).count()
+
+
+def search(params: SearchParams, *, hint: bool = True) -> SearchResults:
+    """Search the public index. Every word must match (in any of its forms, a typo
+    candidate, or as a prefix while typing); when no document has them all, documents with
+    any of them are shown instead (`relaxed`). An exact name or short-name match comes
+    first; then relevance, date and name."""
+    backend = get_backend()
+    parsed = analysis.parse_query(params.q)
+    page_size = max(1, min(params.page_size, MAX_PAGE_SIZE))
+    if page_size != params.page_size:
+        params = SearchParams(**{**params.__dict__, "page_size": page_size})
+    filters = {
+        name: list(dict.fromkeys(values))
+        for name, values in params.filters.items()
+        if name in FACETS and values
+    }
+    if parsed.terms:
+        expand_typos(parsed, backend)
+    rows, total, counts = _run(parsed, params, backend, filters, any_term=False)
+    relaxed = False
+    if not total and len(parsed.terms) + len(parsed.phrases) > 1:
+        relaxed_rows, relaxed_total, relaxed_counts = _run(
+            parsed, params, backend, filters, any_term=True
+        )
+        if relaxed_total:
+            rows, total, counts, relaxed = relaxed_rows, relaxed_total, relaxed_counts, True
+    suggestion = ""
+    if hint and not total and parsed.terms:
+        suggestion = did_you_mean(parsed, backend)
+    analyzer = current_analyzer()
+    hits = [_hit(row, parsed, analyzer) for row in rows]
+    facets = _facet_values(counts, filters) if params.with_facets else {name: [] for name in FACETS}
+    return SearchResults(
+        params=params,
+        hits=hits,
+        total=total,
+        facets=facets,
+        did_you_mean=suggestion,
+        relaxed=relaxed,
+    )
+
+
+def _hit(row: tuple, parsed: analysis.ParsedQuery, analyzer: analysis.Analyzer) -> Hit:
+    (_id, kind, object_id, slug, title, short_name, body, keywords, lat, lon, date, score) = row
+    snippet = ""
+    if not parsed.empty:
+        snippet = analyzer.highlight(body, parsed) or analyzer.highlight(keywords, parsed)
+    if not snippet:
+        snippet = escape(body[:220] + ("…" if len(body) > 220 else ""))
+    return Hit(
+        kind=kind,
+        object_id=object_id,
+        slug=slug,
+        title=title,
+        short_name=short_name,
+        url=detail_url(kind, slug),
+        snippet=mark_safe(snippet),  # escaped by analysis.highlight / escape
+        score=round(float(score or 0), 6),
+        latitude=lat,
+        longitude=lon,
+        date_start=date,
+    )
+
+
+# --- facets -----------------------------------------------------------------------------
+
+SIZE_LABELS = {
+    "1-49": lambda: _("fewer than 50 members"),
+    "50-249": lambda: _("50 to 249 members"),
+    "250-999": lambda: _("250 to 999 members"),
+    "1000-plus": lambda: _("1,000 members or more"),
+}
+TYPE_LABELS = {"organisation": lambda: _("Organisations")}
+
+
+def facet_labels(values: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], str]:
+    """Labels in the active language for facet values; a value with no label is absent."""
+    labels: dict[tuple[str, str], str] = {}
+    for value in values.get("type", []):
+        if value in TYPE_LABELS:
+            labels["type", value] = TYPE_LABELS[value]()
+    kinds = dict(Organisation.Kind.choices)
+    for value in values.get("kind", []):
+        if value in kinds:
+            labels["kind", value] = str(kinds[value])
+    for value in values.get("size", []):
+        if value in SIZE_LABELS:
+            labels["size", value] = SIZE_LABELS[value]()
+    languages = dict(settings.LANGUAGES)
+    for value in values.get("language", []):
+        if value in languages:
+            labels["language", value] = str(languages[value])
+    lookups = (("country", Country, "code"), ("state", State, "code"), ("field", Field, "slug"))
+    for name, model, key in lookups:
+        if values.get(name):
+            for obj in model.objects.filter(**{f"{key}__in": values[name]}):
+                labels[name, getattr(obj, key)] = obj.name
+    rounds = {value: value.partition(":") for value in values.get("round", [])}
+    programme_slugs = {*values.get("programme", []), *(slug for slug, _s, _y in rounds.values())}
+    if programme_slugs:
+        programmes = {p.slug: p for p in Programme.objects.filter(slug__in=programme_slugs)}
+        for value in values.get("programme", []):
+            if value in programmes:
+                labels["programme", value] = programmes[value].name
+        for value, (slug, _sep, year) in rounds.items():
+            if slug in programmes and year.isdigit():
+                labels["round", value] = f"{programmes[slug].name} {year}"
+    return labels
+
+
+def _facet_values(
+    counts: dict[str, dict[str, int]], filters: Mapping[str, Sequence[str]]
+) -> dict[str, list[FacetValue]]:
+    for name, values in filters.items():
+        for value in values:
+            counts[name].setdefault(value, 0)
+    labels = facet_labels({name: list(found) for name, found in counts.items()})
+    facets = {}
+    for name in FACETS:
+        selected = set(filters.get(name, []))
+        items = [
+            FacetValue(value, labels.get((name, value), value), count, value in selected)
+            for value, count in counts[name].items()
+        ]
+        items.sort(key=lambda item: (-item.count, analysis.fold(item.label), item.value))
+        facets[name] = items
+    return facets
+
+
+def known_facet_values(values: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The given facet values that exist in the registry's reference data; the rest are
+    unknown (forms ignore them)."""
+    labels = facet_labels(values)
+    return {
+        name: [value for value in found if (name, value) in labels]
+        for name, found in values.items()
+    }
+
+
+# --- suggestions ------------------------------------------------------------------------
+
+
+def suggest(prefix: str, *, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
+    """Names of public documents and taxonomy terms for what is being typed: fields (at
+    most three) first, then names that start with the text, then names with a word that
+    does."""
+    limit = max(1, min(limit, MAX_SUGGESTIONS))
+    folded = " ".join(analysis.words(prefix[: analysis.MAX_QUERY_LENGTH]))
+    if len(folded.replace(" ", "")) < 2:
+        return []
+    suggestions = _field_suggestions(folded)[: min(3, limit)]
+    parsed = analysis.parse_query(folded)
+    if parsed.empty:
+        return suggestions
+    match_sql, match_params = get_backend().match_sql(parsed, any_term=False, names_only=True)
+    rows = _fetch(
+        f"SELECT d.kind, d.slug, d.title, CASE WHEN d.sort_key LIKE %s THEN 1 ELSE 0 END "
+        f"AS starts FROM ({match_sql}) fts JOIN search_searchdocument d ON d.id = fts.id "
+        "WHERE d.is_public ORDER BY starts DESC, fts.score DESC, d.sort_key LIMIT %s",
+        [_like_prefix(folded), *match_params, limit - len(suggestions)],
+    )
+    suggestions += [
+        Suggestion(kind, title, slug, detail_url(kind, slug)) for kind, slug, title, _s in rows
+    ]
+    return suggestions
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "").replace("%", "").replace("_", "") + "%"
+
+
+def _field_suggestions(folded: str) -> list[Suggestion]:
+    matches = []
+    for taxonomy_field in Field.objects.all():
+        labels = [
+            taxonomy_field.name_de,
+            taxonomy_field.name_en,
+            *taxonomy_field.synonyms.split(";"),
+        ]
+        folded_labels = [" ".join(analysis.words(label)) for label in labels]
+        starts = any(label.startswith(folded) for label in folded_labels)
+        in_word = any(f" {folded}" in f" {label}" for label in folded_labels)
+        if starts or in_word:
+            matches.append((0 if starts else 1, taxonomy_field.position, taxonomy_field))
+    matches.sort(key=lambda item: item[:2])
+    return [Suggestion("field", f.name, f.slug, "") for _rank, _position, f in matches]

@@ -1,0 +1,27 @@
+"""Test data for search: registry organisations, indexed as the registry's services would."""
+
+from clusterscape.registry.models import Field, Organisation, ProgrammeMembership, State
+from clusterscape.registry.tests.factories import OrganisationFactory, ProgrammeFactory
+from clusterscape.search import services
+
+
+def indexed_organisation(
+    *,
+    fields: tuple[str, ...] = (),
+    states: tuple[str, ...] = (),
+    programmes: tuple[tuple[str, int | None], ...] = (),
+    **values,
+) -> Organisation:
+    """An organisation with fields, states and programme memberships (created when
+    missing), written to the search index."""
+    organisation = OrganisationFactory(**values)
+    organisation.fields.set(Field.objects.filter(slug__in=fields))
+    organisation.states.set(State.objects.filter(code__in=states))
+    for slug, year in programmes:
+        programme = ProgrammeFactory._meta.model.objects.filter(slug=slug).first()
+        programme = programme or ProgrammeFactory(slug=slug, name_de=slug, name_en=slug)
+        ProgrammeMembership.objects.create(
+            organisation=organisation, programme=programme, year=year
+        )
+    services.index_organisation(organisation)
+    return organisation

@@ -1,0 +1,122 @@
+import pytest
+from django.db import connection
+
+from clusterscape.search import analysis
+from clusterscape.search.backends import PostgresBackend, SQLiteBackend, get_backend
+from clusterscape.search.models import SearchTermKey
+
+from .factories import indexed_organisation
+
+
+def parsed(text: str) -> analysis.ParsedQuery:
+    return analysis.parse_query(text)
+
+
+@pytest.mark.unit
+def test_sqlite_match_expression_quotes_every_form_and_restricts_columns():
+    expression = SQLiteBackend().match_expression(
+        parsed('Kliniken "Forst und Holz" Sax'), any_term=False
+    )
+
+    assert expression == (
+        '({title_terms short_terms keyword_terms body_terms} : ("klinik" OR "kliniken")) AND '
+        '({title_terms short_terms keyword_terms body_terms} : ("sax" OR "sax"*)) AND '
+        '(phrase_terms : "forst und holz")'
+    )
+
+
+@pytest.mark.unit
+def test_sqlite_match_expression_of_names_only_and_any_term():
+    expression = SQLiteBackend().match_expression(
+        parsed("Cool Silicon "), any_term=True, names_only=True
+    )
+
+    assert expression == (
+        '({title_terms short_terms} : ("cool")) OR ({title_terms short_terms} : ("silicon"))'
+    )
+
+
+@pytest.mark.unit
+def test_postgres_tsquery_weights_terms_and_phrases():
+    query = PostgresBackend().tsquery(parsed('Kliniken "Forst und Holz" Sax'), any_term=False)
+
+    assert query == (
+        "('klinik':ABC | 'kliniken':ABC) & ('sax':ABC | 'sax':*ABC) & "
+        "('forst':D <-> 'und':D <-> 'holz':D)"
+    )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "text", ['" OR 1=1 --', "NEAR(a b)", "*:*", "title:x AND body:y", "'; DROP TABLE x; --"]
+)
+def test_engine_queries_hold_no_syntax_from_the_user(text):
+    sqlite = SQLiteBackend().match_expression(parsed(text), any_term=False)
+    postgres = PostgresBackend().tsquery(parsed(text), any_term=False)
+
+    quoted_sqlite = sqlite.split('"')[1::2]
+    quoted_postgres = postgres.split("'")[1::2]
+    assert all(part.replace(" ", "").isalnum() for part in quoted_sqlite)
+    assert all(part.isalnum() for part in quoted_postgres)
+    assert ";" not in sqlite + postgres
+    assert "NEAR(" not in sqlite
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_backend_follows_the_database_vendor():
+    assert get_backend().vendor == connection.vendor
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_full_text_structure_of_the_vendor_exists():
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'search_fts'")
+        else:
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'search_searchdocument' AND column_name = 'search_vector'"
+            )
+        assert cursor.fetchall() == [
+            ("search_fts" if connection.vendor == "sqlite" else "search_vector",)
+        ]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_typo_candidates_include_words_within_the_budget():
+    indexed_organisation(name="Biotechnologie Rhein-Neckar")
+
+    found = get_backend().typo_candidates({"biotechnolgie": 2, "rhien": 1})
+
+    assert "biotechnologie" in found["biotechnolgie"]
+    assert "rhein" in found["rhien"]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_deletion_keys_are_kept_on_sqlite_only():
+    indexed_organisation(name="Biotechnologie")
+
+    assert SearchTermKey.objects.exists() is (connection.vendor == "sqlite")
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_both_backends_rank_title_matches_above_keyword_matches():
+    indexed_organisation(slug="in-keywords", name="Rhein Netzwerk", keywords="Photonik")
+    indexed_organisation(slug="in-title", name="Photonik Rhein")
+
+    backend = get_backend()
+    sql, params = backend.match_sql(parsed("photonik rhein "), any_term=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.slug FROM (" + sql + ") m JOIN search_searchdocument d ON d.id = m.id "  # noqa: S608
+            "ORDER BY m.score DESC",
+            params,
+        )
+        ranked = [slug for (slug,) in cursor.fetchall()]
+
+    assert ranked == ["in-title", "in-keywords"]

@@ -1,0 +1,364 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from clusterscape.registry.models import Organisation
+from clusterscape.search import queries, services
+from clusterscape.search.queries import FacetValue, SearchParams, Suggestion, search, suggest
+
+from .factories import indexed_organisation
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def slugs(q: str = "", **kwargs) -> list[str]:
+    return [hit.slug for hit in search(SearchParams(q=q, **kwargs)).hits]
+
+
+def counts(results: queries.SearchResults, facet: str) -> dict[str, int]:
+    return {item.value: item.count for item in results.facets[facet]}
+
+
+@pytest.fixture
+def landscape() -> dict[str, Organisation]:
+    """Five organisations in three states, four fields and two programmes."""
+    return {
+        "cool-silicon": indexed_organisation(
+            slug="cool-silicon",
+            name="Cool Silicon",
+            fields=("microelectronics", "software-ict"),
+            states=("DE-SN",),
+            city="Dresden",
+            latitude=51.05,
+            longitude=13.74,
+            programmes=(("spitzencluster", 2008), ("interspin", 2016)),
+        ),
+        "silicon-saxony": indexed_organisation(
+            slug="silicon-saxony",
+            name="Silicon Saxony",
+            fields=("microelectronics",),
+            states=("DE-SN",),
+            city="Dresden",
+            latitude=51.05,
+            longitude=13.74,
+            members_sme=300,
+        ),
+        "optonet": indexed_organisation(
+            slug="optonet",
+            name="OptoNet",
+            fields=("photonics",),
+            states=("DE-TH",),
+            city="Jena",
+            latitude=50.93,
+            longitude=11.59,
+            programmes=(("interspin", 2015),),
+        ),
+        "mai-carbon": indexed_organisation(
+            slug="mai-carbon",
+            name="MAI Carbon",
+            fields=("lightweight-construction",),
+            states=("DE-BY",),
+            city="Augsburg",
+            latitude=48.37,
+            longitude=10.9,
+            keywords="Faserverbundleichtbau; carbon-fibre reinforced plastics",
+            programmes=(("spitzencluster", 2012), ("interspin", 2016)),
+        ),
+        "aerospace-valley": indexed_organisation(
+            slug="aerospace-valley",
+            name="Aerospace Valley",
+            kind=Organisation.Kind.NETWORK,
+            fields=("aviation-aerospace",),
+            country_id="FR",
+            city="Toulouse",
+            latitude=43.6,
+            longitude=1.44,
+        ),
+    }
+
+
+def test_search_without_words_lists_everything_by_name(landscape):
+    assert slugs() == [
+        "aerospace-valley",
+        "cool-silicon",
+        "mai-carbon",
+        "optonet",
+        "silicon-saxony",
+    ]
+
+
+def test_search_finds_by_field_label_in_the_other_language(landscape):
+    assert slugs("Luftfahrt") == ["aerospace-valley"]
+    assert slugs("photonics") == ["optonet"]
+    assert slugs("Optische Technologien") == ["optonet"]
+
+
+def test_search_finds_compound_parts(landscape):
+    assert slugs("Faserverbund") == ["mai-carbon"]
+
+
+def test_search_tolerates_typos_by_word_length(landscape):
+    assert slugs("Silicon Saxnoy") == ["silicon-saxony", "cool-silicon"]  # 1 edit, 6 letters
+    assert sorted(slugs("Mikroelektronick")) == ["cool-silicon", "silicon-saxony"]  # 2 edits
+    assert slugs("Jenna") == ["optonet"]  # one edit in 5 letters
+    assert slugs("Jna") == []  # no edit below 5 letters
+
+
+def test_search_matches_the_last_word_as_a_prefix_while_typing(landscape):
+    typing = search(SearchParams(q="Silicon Sax"))
+    typed = search(SearchParams(q="Silicon Sax "))
+
+    assert ([h.slug for h in typing.hits], typing.relaxed) == (
+        ["silicon-saxony", "cool-silicon"],
+        False,
+    )
+    assert typed.relaxed is True  # "sax" as a whole word is nowhere
+
+
+def test_search_matches_quoted_phrases_in_order(landscape):
+    assert slugs('"Silicon Saxony"') == ["silicon-saxony"]
+    assert slugs('"Saxony Silicon"') == []
+
+
+def test_exact_name_or_short_name_comes_first(landscape):
+    indexed_organisation(slug="oes", name="Organic Electronics Saxony", short_name="OES")
+    indexed_organisation(slug="saxony-silicon-network", name="Saxony Silicon Network Silicon")
+
+    assert slugs("Silicon Saxony")[0] == "silicon-saxony"
+    assert slugs("oes") == ["oes"]
+
+
+def test_exact_name_match_is_found_even_when_words_differ(landscape):
+    indexed_organisation(slug="its-owl", name="it's OWL – Intelligente Technische Systeme")
+
+    assert slugs("its OWL") == ["its-owl"]
+
+
+def test_results_contain_snippets_with_marks(landscape):
+    results = search(SearchParams(q="Mikroelektronik"))
+    hit = next(hit for hit in results.hits if hit.slug == "silicon-saxony")
+
+    assert hit.snippet == (
+        "…nanoelectronics; Halbleiter; semiconductors; Chips; <mark>Mikroelektronik</mark>; "
+        "microelectronics; Deutschland; Germany; Sachsen; Saxony; Dresden"
+    )
+
+
+def test_hits_carry_url_and_coordinates(landscape):
+    hit = search(SearchParams(q="OptoNet")).hits[0]
+
+    assert (hit.kind, hit.title, hit.url, hit.latitude, hit.longitude) == (
+        "organisation",
+        "OptoNet",
+        "/en/clusters/optonet/",
+        50.93,
+        11.59,
+    )
+
+
+def test_filter_by_state_and_field_area_includes_children(landscape):
+    assert slugs(filters={"state": ["DE-SN"]}) == ["cool-silicon", "silicon-saxony"]
+    assert slugs(filters={"field": ["electronics"]}) == ["cool-silicon", "silicon-saxony"]
+    assert slugs(filters={"field": ["mobility"]}) == ["aerospace-valley"]
+
+
+def test_filter_values_of_one_facet_are_alternatives_facets_combine(landscape):
+    assert slugs(filters={"state": ["DE-SN", "DE-TH"]}) == [
+        "cool-silicon",
+        "optonet",
+        "silicon-saxony",
+    ]
+    assert slugs(filters={"state": ["DE-SN", "DE-TH"], "programme": ["interspin"]}) == [
+        "cool-silicon",
+        "optonet",
+    ]
+
+
+def test_filter_by_programme_round_kind_country_and_size(landscape):
+    assert slugs(filters={"round": ["interspin:2016"]}) == ["cool-silicon", "mai-carbon"]
+    assert slugs(filters={"kind": ["network"]}) == ["aerospace-valley"]
+    assert slugs(filters={"country": ["FR"]}) == ["aerospace-valley"]
+    assert slugs(filters={"size": ["250-999"]}) == ["silicon-saxony"]
+
+
+def test_facet_counts_apply_the_other_filters(landscape):
+    results = search(SearchParams(filters={"state": ["DE-SN"], "programme": ["interspin"]}))
+
+    assert results.total == 1
+    assert counts(results, "state") == {"DE-SN": 1, "DE-TH": 1, "DE-BY": 1}
+    assert counts(results, "programme") == {"interspin": 1, "spitzencluster": 1}
+    assert counts(results, "field") == {
+        "microelectronics": 1,
+        "electronics": 1,
+        "software-ict": 1,
+        "digital": 1,
+    }
+
+
+def test_facet_values_have_labels_in_the_active_language(landscape):
+    results = search(SearchParams(q="Dresden", filters={"state": ["DE-SN"]}))
+
+    assert results.facets["state"] == [FacetValue("DE-SN", "Saxony", 2, selected=True)]
+    assert results.facets["country"] == [FacetValue("DE", "Germany", 2)]
+    assert results.facets["kind"] == [FacetValue("cluster", "cluster", 2)]
+    assert results.facets["round"] == [
+        FacetValue("interspin:2016", "interspin 2016", 1),
+        FacetValue("spitzencluster:2008", "spitzencluster 2008", 1),
+    ]
+
+
+def test_selected_value_without_documents_still_shows_with_zero(landscape):
+    results = search(SearchParams(q="Luftfahrt", filters={"state": ["DE-HB"]}))
+
+    assert results.total == 0
+    assert counts(results, "state") == {"DE-HB": 0}
+
+
+def test_geo_radius_around_coordinates(landscape):
+    around_dresden = {"latitude": 51.05, "longitude": 13.74, "radius_km": 50}
+    assert slugs(**around_dresden) == ["cool-silicon", "silicon-saxony"]
+    assert slugs(**{**around_dresden, "radius_km": 200}) == [
+        "cool-silicon",
+        "optonet",
+        "silicon-saxony",
+    ]
+    assert slugs("photonics", **{**around_dresden, "radius_km": 200}) == ["optonet"]
+
+
+def test_date_range_keeps_dated_documents_that_overlap(landscape):
+    services.store_documents(
+        [
+            services.IndexedDocument(
+                kind="organisation",
+                object_id=10_000 + day,
+                slug=f"event-{day}",
+                title=f"Photonics event {day}",
+                date_start=datetime.date(2026, 5, day),
+                updated_at=timezone.now(),
+            )
+            for day in (1, 10, 20)
+        ]
+    )
+
+    found = slugs(date_from=datetime.date(2026, 5, 5), date_to=datetime.date(2026, 5, 15))
+
+    assert found == ["event-10"]
+
+
+def test_recency_breaks_ties_and_date_sort_puts_newest_first(landscape):
+    services.store_documents(
+        [
+            services.IndexedDocument(
+                kind="organisation",
+                object_id=20_000 + day,
+                slug=f"meeting-{day}",
+                title="Quantum meeting",
+                date_start=datetime.date(2026, 6, day),
+                updated_at=timezone.now(),
+            )
+            for day in (3, 9, 1)
+        ]
+    )
+
+    assert slugs("Quantum meeting") == ["meeting-9", "meeting-3", "meeting-1"]
+    assert slugs(sort="date")[:2] == [
+        "meeting-9",
+        "meeting-3",
+    ]
+
+
+def test_sort_by_name(landscape):
+    assert slugs("Silicon", sort="name") == ["cool-silicon", "silicon-saxony"]
+
+
+def test_pagination_pages_through_the_results(landscape):
+    first = search(SearchParams(page_size=2))
+    third = search(SearchParams(page=3, page_size=2))
+
+    assert [h.slug for h in first.hits] == ["aerospace-valley", "cool-silicon"]
+    assert [h.slug for h in third.hits] == ["silicon-saxony"]
+    assert (first.total, first.pages, first.has_next, third.has_next) == (5, 3, True, False)
+
+
+def test_page_size_is_capped():
+    assert search(SearchParams(page_size=10_000)).params.page_size == queries.MAX_PAGE_SIZE
+
+
+def test_did_you_mean_for_a_query_without_hits(landscape):
+    results = search(SearchParams(q="Silikonn Saksony"))
+
+    assert results.total == 0
+    assert results.did_you_mean == "silicon saxony"
+
+
+def test_no_did_you_mean_when_nothing_is_close(landscape):
+    assert search(SearchParams(q="Zzzyzx")).did_you_mean == ""
+
+
+def test_relaxed_results_when_no_document_has_every_word(landscape):
+    results = search(SearchParams(q="Photonics Luftfahrt"))
+
+    assert results.relaxed is True
+    assert sorted(hit.slug for hit in results.hits) == ["aerospace-valley", "optonet"]
+
+
+def test_unpublished_documents_never_appear(landscape):
+    landscape["optonet"].status = Organisation.Status.ARCHIVED
+    landscape["optonet"].save()
+    services.index_organisation(landscape["optonet"])
+
+    assert slugs("OptoNet") == []
+    assert "optonet" not in slugs()
+
+
+def test_suggest_offers_fields_then_names(landscape):
+    assert suggest("Photo") == [
+        Suggestion("field", "Photovoltaics", "photovoltaics", ""),
+        Suggestion("field", "Photonics", "photonics-area", ""),
+        Suggestion("field", "Photonics and optical technologies", "photonics", ""),
+    ]
+    assert suggest("Silicon Sa") == [
+        Suggestion(
+            "organisation", "Silicon Saxony", "silicon-saxony", "/en/clusters/silicon-saxony/"
+        ),
+    ]
+
+
+def test_suggest_names_that_start_with_the_text_come_first(landscape):
+    assert [s.value for s in suggest("sil")] == ["silicon-saxony", "cool-silicon"]
+
+
+def test_suggest_is_limited_and_ignores_tiny_input(landscape):
+    assert suggest("s") == []
+    assert len(suggest("c", limit=50)) == 0
+    assert len(suggest("co", limit=1)) == 1
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "",
+        "a" * 10_000,
+        '"unbalanced',
+        'NEAR("silicon" "saxony") OR *',
+        "silicon:saxony - (cool)",
+        "'; DROP TABLE search_searchdocument; --",
+        "1 OR 1=1",
+        "\x00",
+        "🙂 ☃",
+    ],
+)
+def test_bad_queries_give_a_result_not_an_error(landscape, q):
+    results = search(SearchParams(q=q))
+
+    assert results.total >= 0
+    assert Organisation.objects.count() == 5
+
+
+def test_counts_of_the_whole_index_match_counting_every_document(landscape):
+    kept = search(SearchParams())
+    counted = search(SearchParams(latitude=48.0, longitude=8.0, radius_km=2000))
+
+    assert kept.total == counted.total == 5
+    assert kept.facets == counted.facets

@@ -1,0 +1,214 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from clusterscape.registry import services as registry_services
+from clusterscape.registry.models import Organisation
+from clusterscape.search import services
+from clusterscape.search.models import SearchDocument, SearchFacet, SearchFacetCount, SearchTerm
+from clusterscape.search.queries import SearchParams, search
+
+from .factories import indexed_organisation
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+RECORD = {
+    "slug": "photonics-bw",
+    "name": "Photonics BW",
+    "kind": "cluster",
+    "country": "DE",
+    "states": "DE-BW",
+    "fields": "photonics",
+    "programmes": "",
+    "source_urls": "https://example.org/photonics-bw",
+}
+
+
+def slugs(q: str = "", **filters) -> list[str]:
+    results = search(SearchParams(q=q, filters=filters))
+    return [hit.slug for hit in results.hits]
+
+
+def test_saving_a_record_indexes_the_organisation_in_the_same_write():
+    organisation, outcome = registry_services.save_organisation_record(RECORD)
+
+    document = SearchDocument.objects.get()
+    assert outcome == "created"
+    assert (document.kind, document.object_id, document.slug) == (
+        "organisation",
+        organisation.pk,
+        "photonics-bw",
+    )
+    assert slugs("Optische Technologien") == ["photonics-bw"]
+
+
+def test_document_carries_facets_of_fields_areas_states_and_programmes():
+    organisation = indexed_organisation(
+        kind=Organisation.Kind.NETWORK,
+        fields=("photonics",),
+        states=("DE-TH",),
+        programmes=(("interspin", 2015), ("go-cluster", None)),
+        members_sme=40,
+        members_research=20,
+        description_de="Ein Netzwerk.",
+    )
+
+    facets = set(
+        SearchFacet.objects.filter(document__object_id=organisation.pk).values_list("name", "value")
+    )
+    assert facets == {
+        ("type", "organisation"),
+        ("kind", "network"),
+        ("country", "DE"),
+        ("state", "DE-TH"),
+        ("field", "photonics"),
+        ("field", "photonics-area"),
+        ("programme", "interspin"),
+        ("programme", "go-cluster"),
+        ("round", "interspin:2015"),
+        ("size", "50-249"),
+        ("language", "de"),
+    }
+
+
+def test_update_replaces_the_document():
+    registry_services.save_organisation_record(RECORD)
+
+    registry_services.save_organisation_record({**RECORD, "name": "Optence", "fields": "rail"})
+
+    assert SearchDocument.objects.get().title == "Optence"
+    assert slugs("Photonik") == []
+    assert slugs("Bahntechnik") == ["photonics-bw"]
+
+
+@pytest.mark.parametrize("status", ["draft", "pending", "archived"])
+def test_unpublished_organisations_leave_the_index(status):
+    registry_services.save_organisation_record(RECORD)
+
+    registry_services.save_organisation_record({**RECORD, "status": status})
+
+    assert SearchDocument.objects.count() == 0
+    assert slugs("Photonics") == []
+
+
+def test_unindex_removes_the_document_and_its_facets():
+    organisation = indexed_organisation(name="Photonics BW", fields=("photonics",))
+
+    removed = services.unindex("organisation", organisation.pk)
+
+    assert removed == 1
+    assert SearchDocument.objects.count() == 0
+    assert SearchFacet.objects.count() == 0
+    assert slugs("Photonics") == []
+
+
+def test_rebuild_index_makes_the_index_from_the_database():
+    indexed_organisation(name="Cool Silicon", slug="cool-silicon")
+    Organisation.objects.create(
+        slug="not-yet-indexed",
+        name="Silicon Saxony",
+        kind="cluster",
+        country_id="DE",
+        status=Organisation.Status.PUBLISHED,
+    )
+    Organisation.objects.create(
+        slug="draft",
+        name="Silicon Draft",
+        kind="cluster",
+        country_id="DE",
+        status=Organisation.Status.DRAFT,
+    )
+
+    count = services.rebuild_index()
+
+    assert count == 2
+    assert sorted(slugs("Silicon")) == ["cool-silicon", "not-yet-indexed"]
+
+
+def test_rebuild_search_index_command_reports_the_count(capsys):
+    indexed_organisation(name="Cool Silicon")
+
+    call_command("rebuild_search_index")
+
+    assert capsys.readouterr().out == "search index rebuilt: 1 documents\n"
+
+
+def test_vocabulary_holds_whole_words_and_forms():
+    indexed_organisation(name="Kliniken Nord")
+
+    terms = dict(SearchTerm.objects.values_list("term", "surface"))
+
+    assert terms["kliniken"] is True
+    assert terms["klinik"] is False
+    assert terms["nord"] is True
+
+
+def test_store_documents_indexes_dated_documents_of_other_kinds():
+    written = services.store_documents(
+        [
+            services.IndexedDocument(
+                kind="organisation",
+                object_id=999,
+                slug="photonics-days",
+                title="Photonics Days",
+                date_start=datetime.date(2026, 5, 4),
+                updated_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+            )
+        ]
+    )
+
+    assert written == 1
+    assert SearchDocument.objects.get().date_start == datetime.date(2026, 5, 4)
+
+
+def test_size_band_by_member_total():
+    assert [services.size_band(n) for n in (None, 0, 1, 49, 50, 999, 1000)] == [
+        None,
+        None,
+        "1-49",
+        "1-49",
+        "50-249",
+        "250-999",
+        "1000-plus",
+    ]
+
+
+def facet_counts() -> dict[tuple[str, str], int]:
+    return {
+        (name, value): count
+        for name, value, count in SearchFacetCount.objects.filter(count__gt=0).values_list(
+            "name", "value", "count"
+        )
+    }
+
+
+def test_facet_counts_follow_indexing_updates_and_removal():
+    first = indexed_organisation(fields=("photonics",), states=("DE-TH",))
+    indexed_organisation(fields=("photonics",), states=("DE-SN",))
+    first.states.set([])
+    services.index_organisation(first)
+    services.unindex("organisation", first.pk)
+
+    assert facet_counts() == {
+        ("type", "organisation"): 1,
+        ("kind", "cluster"): 1,
+        ("country", "DE"): 1,
+        ("state", "DE-SN"): 1,
+        ("field", "photonics"): 1,
+        ("field", "photonics-area"): 1,
+    }
+
+
+def test_rebuild_index_recounts_the_facets():
+    indexed_organisation(states=("DE-TH",))
+    SearchFacetCount.objects.update(count=99)
+
+    services.rebuild_index()
+
+    assert facet_counts() == {
+        ("type", "organisation"): 1,
+        ("kind", "cluster"): 1,
+        ("country", "DE"): 1,
+        ("state", "DE-TH"): 1,
+    }
