@@ -1,6 +1,7 @@
 """Reusable read querysets of the registry."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import ngettext_lazy
@@ -107,8 +108,7 @@ def organisations_by_kind() -> list[str]:
     ]
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     """One bar of a chart: a label, a count and where to read more."""
 
     label: str

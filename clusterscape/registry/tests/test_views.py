@@ -35,9 +35,11 @@ def test_home_lists_published_organisations_with_state_field_and_programme(clien
     assert response.status_code == 200
     assert list(response.context["organisations"]) == [organisation]
     page = response.content.decode()
-    assert "Biotechnologie Rhein-Neckar (BioRN)" in page
+    assert (
+        f'<a href="/en/clusters/{organisation.slug}/">Biotechnologie Rhein-Neckar (BioRN)</a>'
+        in page
+    )
     assert "Baden-Württemberg" in page
-    assert "Biotechnology" in page
     assert "Hidden Draft" not in page
 
 

@@ -77,6 +77,8 @@ def test_home_map_works_with_the_keyboard_and_leads_to_a_profile(page, landscape
 def test_profile_opens_from_the_list_and_switches_language_in_place(page, landscape):
     stuttgart = landscape.stuttgart
     page.goto("/en/")
+    # with JavaScript the map's list of places is collapsed under the map
+    page.locator("#map-places summary").click()
     page.get_by_role("link", name=stuttgart.name, exact=True).first.click()
     page.wait_for_url(f"**/en/clusters/{stuttgart.slug}/")
     assert page.locator("h1").inner_text() == "ARENA2036"
