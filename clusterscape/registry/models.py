@@ -35,6 +35,8 @@ class Country(LocalizedNameMixin, models.Model):
     code = models.CharField(_("ISO 3166-1 code"), max_length=2, primary_key=True)
     name_de = models.CharField(_("name (German)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
+    centre_latitude = models.FloatField(_("centre latitude"), null=True, blank=True)
+    centre_longitude = models.FloatField(_("centre longitude"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("country")
@@ -54,6 +56,8 @@ class State(LocalizedNameMixin, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="states")
     slug = models.SlugField(unique=True)
+    centre_latitude = models.FloatField(_("centre latitude"), null=True, blank=True)
+    centre_longitude = models.FloatField(_("centre longitude"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("German state")

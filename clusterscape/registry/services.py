@@ -20,11 +20,13 @@ from . import fileformats
 from .models import (
     Competence,
     CorrectionSuggestion,
+    Country,
     Organisation,
     PartnerLink,
     Programme,
     ProgrammeMembership,
     Source,
+    State,
 )
 from .records import (
     ErrorCollector,
@@ -590,3 +592,50 @@ def _repoint_link(link: PartnerLink, **ends: Organisation) -> None:
         link.delete()
     else:
         link.save()
+
+
+def import_region_centres(path: Path) -> ImportReport:
+    """Set the approximate centres of countries and German states (data/region_centres.csv),
+    where organisations known only by their region are drawn. Nothing is written when any
+    row is invalid."""
+    raw_records = fileformats.read_records(
+        path, max_bytes=settings.IMPORT_MAX_BYTES, file_format="csv"
+    )
+    report = ImportReport(total=len(raw_records))
+    regions = {
+        **{c.code: c for c in Country.objects.all()},
+        **{s.code: s for s in State.objects.all()},
+    }
+    changed = []
+    for raw in raw_records:
+        code = (raw.values.get("code") or "").strip()
+        region = regions.get(code)
+        if region is None:
+            report.problems.append(
+                RowProblem(raw.location, "code", _("unknown region code %(code)r") % {"code": code})
+            )
+            continue
+        try:
+            latitude = float(raw.values.get("latitude") or "")
+            longitude = float(raw.values.get("longitude") or "")
+        except ValueError:
+            report.problems.append(RowProblem(raw.location, "latitude", _("is not a number")))
+            continue
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            report.problems.append(
+                RowProblem(raw.location, "latitude", _("the coordinates are out of range"))
+            )
+            continue
+        if (region.centre_latitude, region.centre_longitude) == (latitude, longitude):
+            report.unchanged.append(code)
+            continue
+        region.centre_latitude, region.centre_longitude = latitude, longitude
+        changed.append(region)
+    if report.problems:
+        return report
+    with transaction.atomic():
+        for region in changed:
+            region.save(update_fields=["centre_latitude", "centre_longitude"])
+            report.updated.append(region.pk)
+    report.written = True
+    return report

@@ -31,11 +31,16 @@ class SearchBackend:
     vendor = ""
 
     def match_sql(
-        self, query: analysis.ParsedQuery, *, any_term: bool, names_only: bool = False
+        self,
+        query: analysis.ParsedQuery,
+        *,
+        any_term: bool,
+        names_only: bool = False,
+        ranked: bool = True,
     ) -> tuple[str, list]:
         """SQL selecting (id, score) of documents matching every term and phrase of the
         query (or any of them, with any_term); in titles and short names only with
-        names_only."""
+        names_only; score 0 unless ranked (counting needs no ranks)."""
         raise NotImplementedError
 
     def phrase_sql(self, words: list[str]) -> tuple[str, list]:
@@ -127,13 +132,16 @@ class SQLiteBackend(SearchBackend):
         return (" OR " if any_term else " AND ").join(f"({clause})" for clause in clauses)
 
     def match_sql(
-        self, query: analysis.ParsedQuery, *, any_term: bool, names_only: bool = False
+        self,
+        query: analysis.ParsedQuery,
+        *,
+        any_term: bool,
+        names_only: bool = False,
+        ranked: bool = True,
     ) -> tuple[str, list]:
         weights = ", ".join(str(weight) for weight in self.WEIGHTS)
-        sql = (
-            f"SELECT rowid AS id, -bm25(search_fts, {weights}) AS score "
-            "FROM search_fts WHERE search_fts MATCH %s"
-        )
+        score = f"-bm25(search_fts, {weights})" if ranked else "0.0"
+        sql = f"SELECT rowid AS id, {score} AS score FROM search_fts WHERE search_fts MATCH %s"
         expression = self.match_expression(query, any_term=any_term, names_only=names_only)
         return sql, [expression]
 
@@ -185,7 +193,8 @@ class PostgresBackend(SearchBackend):
     CANDIDATE_LIMIT = 50
 
     def _group(self, term: analysis.Term, weights: str) -> str:
-        alternatives = [f"'{form}':{weights}" for form in _safe(term.match_forms())]
+        suffix = f":{weights}" if weights else ""
+        alternatives = [f"'{form}'{suffix}" for form in _safe(term.match_forms())]
         if term.prefix and SAFE_TERM_RE.fullmatch(term.word):
             alternatives.append(f"'{term.word}':*{weights}")
         return " | ".join(alternatives)
@@ -193,7 +202,9 @@ class PostgresBackend(SearchBackend):
     def tsquery(
         self, query: analysis.ParsedQuery, *, any_term: bool, names_only: bool = False
     ) -> str:
-        weights = "A" if names_only else "ABC"
+        # Plain terms match in any column: a weight restriction would make GIN recheck
+        # (and detoast) every matching row. Names only: weight A.
+        weights = "A" if names_only else ""
         clauses = [self._group(term, weights) for term in query.terms if term.match_forms()]
         for phrase in query.phrases:
             safe = [f"'{word}':D" for word in phrase if SAFE_TERM_RE.fullmatch(word)]
@@ -201,11 +212,21 @@ class PostgresBackend(SearchBackend):
         return (" | " if any_term else " & ").join(f"({clause})" for clause in clauses)
 
     def match_sql(
-        self, query: analysis.ParsedQuery, *, any_term: bool, names_only: bool = False
+        self,
+        query: analysis.ParsedQuery,
+        *,
+        any_term: bool,
+        names_only: bool = False,
+        ranked: bool = True,
     ) -> tuple[str, list]:
+        score = (
+            f"ts_rank_cd('{self.WEIGHTS}'::float4[], d.search_vector, q, 0)"
+            if ranked
+            else "CAST(0 AS real)"
+        )
         sql = (
-            f"SELECT d.id AS id, ts_rank_cd('{self.WEIGHTS}'::float4[], d.search_vector, q, 0) "
-            "AS score FROM search_searchdocument d, to_tsquery('simple', %s) q "
+            f"SELECT d.id AS id, {score} AS score "
+            "FROM search_searchdocument d, to_tsquery('simple', %s) q "
             "WHERE d.search_vector @@ q"
         )
         return sql, [self.tsquery(query, any_term=any_term, names_only=names_only)]

@@ -207,6 +207,7 @@ def _candidates_sql(
     *,
     any_term: bool,
     materialized: bool,
+    ranked: bool = True,
 ) -> tuple[str, list, bool]:
     """The WITH clause defining b: the ids of matching public documents after the date
     and circle filters, with score and exact-name flag. Also tells whether anything
@@ -250,9 +251,9 @@ def _candidates_sql(
         )
         return sql, condition_params, len(conditions) > 1
 
-    match_sql, sql_params = backend.match_sql(parsed, any_term=any_term)
+    match_sql, sql_params = backend.match_sql(parsed, any_term=any_term, ranked=ranked)
     matched = f"SELECT id, score, 0 AS exact FROM ({match_sql}) fts"
-    if parsed.sequence:
+    if parsed.sequence and ranked:
         # Words in the order typed double the score.
         phrase_sql, phrase_params = backend.phrase_sql(parsed.sequence)
         matched = (
@@ -355,7 +356,7 @@ def _run(
         return rows, total, counts
 
     with_sql, with_params, _narrowed = _candidates_sql(
-        parsed, params, backend, any_term=any_term, materialized=not parsed.empty
+        parsed, params, backend, any_term=any_term, materialized=not parsed.empty, ranked=False
     )
     if parsed.empty:
         counts_sql, count_params = _counts_over_filtered_documents(

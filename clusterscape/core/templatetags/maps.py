@@ -29,15 +29,28 @@ def _place_name(organisation) -> str:
     return organisation.country.name
 
 
+def _position(organisation) -> tuple[float | None, float | None, bool]:
+    """Latitude, longitude and whether they are approximate: the organisation's own
+    coordinates, else the centre of its (first) German state, else of its country."""
+    if organisation.latitude is not None and organisation.longitude is not None:
+        approximate = organisation.location_precision in APPROXIMATE
+        return organisation.latitude, organisation.longitude, approximate
+    regions = [*organisation.states.all(), organisation.country]
+    for region in regions:
+        if region.centre_latitude is not None:
+            return region.centre_latitude, region.centre_longitude, True
+    return None, None, False
+
+
 def place(organisation) -> dict:
-    has_position = organisation.latitude is not None and organisation.longitude is not None
+    latitude, longitude, approximate = _position(organisation)
     return {
         "name": organisation.display_name,
         "url": organisation.get_absolute_url(),
         "place": _place_name(organisation),
-        "lat": organisation.latitude if has_position else None,
-        "lon": organisation.longitude if has_position else None,
-        "approximate": organisation.location_precision in APPROXIMATE,
+        "lat": latitude,
+        "lon": longitude,
+        "approximate": approximate,
     }
 
 

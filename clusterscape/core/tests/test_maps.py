@@ -13,6 +13,8 @@ pytestmark = pytest.mark.unit
 @dataclass
 class Named:
     name: str
+    centre_latitude: float | None = None
+    centre_longitude: float | None = None
 
 
 @dataclass
@@ -135,3 +137,19 @@ def test_map_data_takes_a_single_organisation():
     organisation = landscape()[0]
 
     assert map_data(organisation)["places"] == map_data([organisation])["places"]
+
+
+def test_map_data_places_unlocated_organisation_at_state_else_country_centre():
+    in_saxony = StubOrganisation(
+        "Energy Saxony", "energy-saxony", states=Related([Named("Saxony", 51.05, 13.2)])
+    )
+    in_austria = StubOrganisation(
+        "Upper Austria", "upper-austria", country=Named("Austria", 47.59, 14.14)
+    )
+
+    places = map_data([in_saxony, in_austria])["places"]
+
+    assert [(p["lat"], p["lon"], p["approximate"]) for p in places] == [
+        (51.05, 13.2, True),
+        (47.59, 14.14, True),
+    ]

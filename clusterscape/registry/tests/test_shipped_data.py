@@ -18,6 +18,11 @@ def slugs_in(name: str) -> list[str]:
         return [row["slug"] for row in csv.DictReader(stream) if row["slug"].strip()]
 
 
+def rows_in(name: str) -> int:
+    with (DATA_DIR / name).open(encoding="utf-8-sig", newline="") as stream:
+        return sum(1 for _row in csv.DictReader(stream))
+
+
 def partner_link_rows() -> int:
     path = DATA_DIR / "partnerships.csv"
     if not path.exists():
@@ -47,6 +52,7 @@ def test_load_shipped_data_creates_every_row(loaded):
     programmes, organisations = slugs_in("programmes.csv"), slugs_in("organisations.csv")
 
     assert loaded == (
+        f"region_centres.csv: 0 created, {rows_in('region_centres.csv')} updated, 0 unchanged\n"
         f"programmes.csv: {len(programmes)} created, 0 updated, 0 unchanged\n"
         f"organisations.csv: {len(organisations)} created, 0 updated, 0 unchanged\n"
         + partnerships_line(partner_link_rows(), 0)
@@ -76,8 +82,19 @@ def test_load_shipped_data_twice_changes_nothing(loaded):
     second = load()
 
     assert second == (
+        f"region_centres.csv: 0 created, 0 updated, {rows_in('region_centres.csv')} unchanged\n"
         f"programmes.csv: 0 created, 0 updated, {len(programmes)} unchanged\n"
         f"organisations.csv: 0 created, 0 updated, {len(organisations)} unchanged\n"
         + partnerships_line(0, partner_link_rows())
     )
     assert set(Organisation.objects.values_list("slug", "updated_at")) == before
+
+
+def test_load_shipped_data_gives_every_state_and_partner_country_a_centre(loaded):
+    from clusterscape.registry.models import Country, State
+
+    assert list(State.objects.filter(centre_latitude__isnull=True)) == []
+    unplaced = Country.objects.filter(
+        organisations__isnull=False, centre_latitude__isnull=True
+    ).distinct()
+    assert list(unplaced) == []

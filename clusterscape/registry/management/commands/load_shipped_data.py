@@ -10,12 +10,13 @@ DATA_DIR = Path(settings.BASE_DIR) / "data"
 
 class Command(BaseCommand):
     help = (
-        "Load the real data shipped in data/: programmes, organisations, then sourced "
-        "partnerships. Idempotent."
+        "Load the real data shipped in data/: region centres, programmes, organisations, then "
+        "sourced partnerships. Idempotent."
     )
 
     def handle(self, *args, **options) -> None:
         steps = (
+            ("region_centres.csv", services.import_region_centres, True),
             ("programmes.csv", services.import_programmes, True),
             (
                 "organisations.csv",
