@@ -5,6 +5,7 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import (
@@ -167,7 +168,11 @@ class OrganisationAdmin(admin.ModelAdmin):
                     return None
             self.message_user(
                 request,
-                _("Merged %(count)s organisations into %(target)s.")
+                ngettext(
+                    "Merged %(count)s organisation into %(target)s.",
+                    "Merged %(count)s organisations into %(target)s.",
+                    len(organisations) - 1,
+                )
                 % {"count": len(organisations) - 1, "target": target},
                 messages.SUCCESS,
             )

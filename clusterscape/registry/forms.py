@@ -17,7 +17,7 @@ class CorrectionForm(AccessibleErrorsMixin, forms.Form):
         help_text=_("Please name a source for the correct fact if you can."),
     )
     email = forms.EmailField(
-        label=_("Your e-mail address (optional)"),
+        label=_("Your e-mail address"),
         required=False,
         help_text=_("Only if you want an answer; used for nothing else."),
     )
