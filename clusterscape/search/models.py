@@ -44,6 +44,8 @@ class SearchDocument(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     date_start = models.DateField(null=True, blank=True)
     date_end = models.DateField(null=True, blank=True)
+    # Only public documents are indexed (search.services removes the rest), so this is
+    # always true today; it is kept for an editors' search over drafts later.
     is_public = models.BooleanField(default=True)
     updated_at = models.DateTimeField()
 

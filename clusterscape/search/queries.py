@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from clusterscape.core.i18n import current_language
 from clusterscape.registry.models import Country, Field, Organisation, Programme, State
 
 from . import analysis
@@ -212,7 +213,8 @@ def _candidates_sql(
     """The WITH clause defining b: the ids of matching public documents after the date
     and circle filters, with score and exact-name flag. Also tells whether anything
     narrows b below the whole index (words, dates, circle)."""
-    conditions = ["d.is_public"]
+    # The index holds public documents only (search.services), so "public" needs no test.
+    conditions: list[str] = []
     condition_params: list = []
     if params.date_from:
         conditions.append("COALESCE(d.date_end, d.date_start) >= %s")
@@ -242,14 +244,15 @@ def _candidates_sql(
             stretch * stretch,
             degrees * degrees,
         ]
-    where = " AND ".join(conditions)
+    where = " AND ".join(conditions) or "TRUE"
     b_kind = "MATERIALIZED" if materialized else "NOT MATERIALIZED"
     if parsed.empty:
         sql = (
-            f"WITH b AS {b_kind} (SELECT d.id AS id, 0.0 AS score, 0 AS exact "
+            f"WITH b AS {b_kind} (SELECT d.id AS id, 0.0 AS score, 0 AS exact, "
+            f"d.date_start AS date_start, d.sort_key AS sort_key "
             f"FROM search_searchdocument d WHERE {where}) "
         )
-        return sql, condition_params, len(conditions) > 1
+        return sql, condition_params, bool(conditions)
 
     match_sql, sql_params = backend.match_sql(parsed, any_term=any_term, ranked=ranked)
     matched = f"SELECT id, score, 0 AS exact FROM ({match_sql}) fts"
@@ -277,16 +280,18 @@ def _candidates_sql(
         sql_params = [*sql_params, name_key, name_key, name_key]
     sql = (
         f"WITH m AS MATERIALIZED ({matched}), "
-        f"b AS {b_kind} (SELECT d.id AS id, m.score AS score, m.exact AS exact "
+        f"b AS {b_kind} (SELECT d.id AS id, m.score AS score, m.exact AS exact, "
+        "d.date_start AS date_start, d.sort_key AS sort_key "
         f"FROM m JOIN search_searchdocument d ON d.id = m.id WHERE {where}) "
     )
     return sql, [*sql_params, *condition_params], True
 
 
 ORDERINGS = {
-    "relevance": "b.exact DESC, b.score DESC, d.date_start DESC NULLS LAST, d.sort_key, d.id",
-    "name": "d.sort_key, d.id",
-    "date": "d.date_start DESC NULLS LAST, b.exact DESC, b.score DESC, d.sort_key, d.id",
+    "relevance": "{t}.exact DESC, {t}.score DESC, {t}.date_start DESC NULLS LAST, "
+    "{t}.sort_key, {t}.id",
+    "name": "{t}.sort_key, {t}.id",
+    "date": "{t}.date_start DESC NULLS LAST, {t}.exact DESC, {t}.score DESC, {t}.sort_key, {t}.id",
 }
 
 
@@ -327,12 +332,16 @@ def _run(
         return " AND ".join(sql for sql, _p in parts), [p for _sql, ps in parts for p in ps]
 
     filter_sql, filter_params = where()
+    # The page is picked from b's own columns; only its rows are read in full.
+    ordering = _ordering(params.sort, parsed)
     hits_sql = (
-        f"{hits_with}SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.short_name, d.body, "
-        "d.keywords, d.latitude, d.longitude, d.date_start, b.score "
-        "FROM b JOIN search_searchdocument d ON d.id = b.id "
-        f"{'WHERE ' + filter_sql if filter_sql else ''} "
-        f"ORDER BY {_ordering(params.sort, parsed)} LIMIT %s OFFSET %s"
+        f"{hits_with}, top AS (SELECT b.id, b.score, b.exact, b.date_start, b.sort_key "
+        f"FROM b {'WHERE ' + filter_sql if filter_sql else ''} "
+        f"ORDER BY {ordering.format(t='b')} LIMIT %s OFFSET %s) "
+        "SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.short_name, d.body, "
+        "d.keywords, d.latitude, d.longitude, d.date_start, top.score "
+        "FROM top JOIN search_searchdocument d ON d.id = top.id "
+        f"ORDER BY {ordering.format(t='top')}"
     )
     rows = _fetch(hits_sql, [*hits_with_params, *filter_params, params.page_size, params.offset])
 
@@ -448,7 +457,7 @@ def _counts_over_filtered_documents(
 
 
 def _count_documents() -> int:
-    return SearchDocument.objects.filter(is_public=True).count()
+    return SearchDocument.objects.count()
 
 
 def search(params: SearchParams, *, hint: bool = True) -> SearchResults:
@@ -545,19 +554,30 @@ def facet_labels(values: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], s
     lookups = (("country", Country, "code"), ("state", State, "code"), ("field", Field, "slug"))
     for name, model, key in lookups:
         if values.get(name):
-            for obj in model.objects.filter(**{f"{key}__in": values[name]}):
-                labels[name, getattr(obj, key)] = obj.name
+            found = model.objects.filter(**{f"{key}__in": values[name]})
+            for value, name_de, name_en in found.values_list(key, "name_de", "name_en"):
+                labels[name, value] = _localized_name(name_de, name_en)
     rounds = {value: value.partition(":") for value in values.get("round", [])}
     programme_slugs = {*values.get("programme", []), *(slug for slug, _s, _y in rounds.values())}
     if programme_slugs:
-        programmes = {p.slug: p for p in Programme.objects.filter(slug__in=programme_slugs)}
+        programmes = {
+            slug: _localized_name(name_de, name_en)
+            for slug, name_de, name_en in Programme.objects.filter(
+                slug__in=programme_slugs
+            ).values_list("slug", "name_de", "name_en")
+        }
         for value in values.get("programme", []):
             if value in programmes:
-                labels["programme", value] = programmes[value].name
+                labels["programme", value] = programmes[value]
         for value, (slug, _sep, year) in rounds.items():
             if slug in programmes and year.isdigit():
-                labels["round", value] = f"{programmes[slug].name} {year}"
+                labels["round", value] = f"{programmes[slug]} {year}"
     return labels
+
+
+def _localized_name(name_de: str, name_en: str) -> str:
+    first, second = (name_de, name_en) if current_language() == "de" else (name_en, name_de)
+    return first or second
 
 
 def _facet_values(
@@ -608,7 +628,7 @@ def suggest(prefix: str, *, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
     rows = _fetch(
         f"SELECT d.kind, d.slug, d.title, CASE WHEN d.sort_key LIKE %s THEN 1 ELSE 0 END "
         f"AS starts FROM ({match_sql}) fts JOIN search_searchdocument d ON d.id = fts.id "
-        "WHERE d.is_public ORDER BY starts DESC, fts.score DESC, d.sort_key LIMIT %s",
+        "ORDER BY starts DESC, fts.score DESC, d.sort_key LIMIT %s",
         [_like_prefix(folded), *match_params, limit - len(suggestions)],
     )
     suggestions += [

@@ -41,8 +41,7 @@ def test_postgres_tsquery_restricts_only_phrases_to_the_phrase_stream():
     query = PostgresBackend().tsquery(parsed('Kliniken "Forst und Holz" Sax'), any_term=False)
 
     assert query == (
-        "('klinik' | 'kliniken') & ('sax' | 'sax':*) & "
-        "('forst':D <-> 'und':D <-> 'holz':D)"
+        "('klinik' | 'kliniken') & ('sax' | 'sax':*) & ('forst':D <-> 'und':D <-> 'holz':D)"
     )
 
 
