@@ -334,6 +334,8 @@ def machine(connection) -> dict:
         "python": platform.python_version(),
         "database": version,
         "system": platform.platform(terse=True),
+        # Other work on the machine skews the latencies: the load when the queries ran.
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
 
 

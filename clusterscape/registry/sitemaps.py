@@ -55,6 +55,7 @@ class PageSitemap(LocalizedSitemap):
     def items(self) -> list[str]:
         return [
             "registry:home",
+            "registry:directory",
             "registry:state-list",
             "registry:field-list",
             "registry:programme-list",

@@ -1,3 +1,5 @@
+import dataclasses
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -7,6 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterscape.core.i18n import current_language
+from clusterscape.search import queries as search_queries
+from clusterscape.search.forms import SearchForm
+from clusterscape.search.models import SearchDocument
+from clusterscape.search.views import results_context
 
 from . import queries, services
 from .forms import CorrectionForm
@@ -252,3 +258,44 @@ def about_data(request: HttpRequest) -> HttpResponse:
         "registry/about_data.html",
         {"coverage": coverage, "state_tallies": state_tallies},
     )
+
+
+DIRECTORY_VIEWS = ("list", "map")
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    """All organisations, narrowed by search and facets; a list or a map of the results.
+
+    The search index answers (one engine for the directory, the search page and the API);
+    every state is in the URL, and HTMX requests get only the results part.
+    """
+    form = SearchForm(request.GET)
+    view = request.GET.get("view") if request.GET.get("view") in DIRECTORY_VIEWS else "list"
+    results = None
+    if form.is_valid():
+        params = form.params()
+        params = dataclasses.replace(
+            params,
+            filters={**params.filters, "type": (SearchDocument.Kind.ORGANISATION,)},
+            page_size=search_queries.MAX_PAGE_SIZE if view == "map" else params.page_size,
+        )
+        results = search_queries.search(params)
+    context = results_context(request, form, results, hidden_facets=("type", "language"))
+    context["view"] = view
+    context["view_query"] = _without(request, "view", "page")
+    if results is not None and view == "map":
+        ids = [hit.object_id for hit in results.hits]
+        by_id = {o.pk: o for o in queries.published_organisations_for_listing().filter(pk__in=ids)}
+        context["map_organisations"] = [by_id[i] for i in ids if i in by_id]
+    template = (
+        "registry/partials/directory_results.html" if request.htmx else "registry/directory.html"
+    )
+    status = 400 if results is None and not request.htmx else 200
+    return render(request, template, context, status=status)
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()

@@ -179,6 +179,19 @@ def typo_budget(word: str) -> int:
     return 1 if len(word) < 9 else 2
 
 
+EDIT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def edits1(word: str) -> set[str]:
+    """Every string one edit (delete, swap of neighbours, replace, insert) from a word."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {left + right[1:] for left, right in splits if right}
+    swaps = {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    replaces = {left + c + right[1:] for left, right in splits if right for c in EDIT_ALPHABET}
+    inserts = {left + c + right for left, right in splits for c in EDIT_ALPHABET}
+    return (deletes | swaps | replaces | inserts) - {word}
+
+
 def deletion_keys(term: str, max_distance: int = 2) -> set[str]:
     """Every string made by deleting up to max_distance letters of the term's first
     letters (SymSpell): two words within that distance share at least one key."""

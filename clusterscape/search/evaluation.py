@@ -2,7 +2,9 @@
 
 Each row holds a query and the slugs a person would want for it, the best first; MRR is
 the mean over queries of 1 / rank of the first expected slug among the hits (0 when it is
-not in the first 10); recall@10 the mean share of expected slugs in the first 10 hits.
+not in the first 10); recall@10 the mean share of expected slugs in the first 10 hits, out
+of at most 10. Queries for a field or a place expect every organisation of that field or
+place in the shipped data.
 """
 
 import csv
@@ -36,8 +38,11 @@ class QueryOutcome:
 
     @property
     def recall(self) -> float:
+        """Share of the expected slugs among the first 10 hits, out of as many as fit in
+        10 (a query with 14 right answers has full recall when 10 of them fill the page)."""
         top = set(self.found[:CUTOFF])
-        return sum(slug in top for slug in self.judgement.expected) / len(self.judgement.expected)
+        found = sum(slug in top for slug in self.judgement.expected)
+        return found / min(CUTOFF, len(self.judgement.expected))
 
 
 @dataclass

@@ -2,9 +2,9 @@
 you type.
 
 A search runs in a fixed number of queries whatever the number of hits: the vocabulary
-look-up for typos (one, two when a word is unknown), the page of hits, and one statement
-for the total and every facet's counts; facet labels come from the registry's reference
-tables.
+look-up for typos (one, two when a word is unknown), the page of hits, one statement for
+the total and every facet's counts (counts over the whole index are read from the kept
+counts instead), and the facet labels from the registry's reference tables.
 """
 
 import datetime
@@ -209,6 +209,7 @@ def _candidates_sql(
     any_term: bool,
     materialized: bool,
     ranked: bool = True,
+    sort_columns: bool = True,
 ) -> tuple[str, list, bool]:
     """The WITH clause defining b: the ids of matching public documents after the date
     and circle filters, with score and exact-name flag. Also tells whether anything
@@ -245,11 +246,11 @@ def _candidates_sql(
             degrees * degrees,
         ]
     where = " AND ".join(conditions) or "TRUE"
+    extra = ", d.date_start AS date_start, d.sort_key AS sort_key" if sort_columns else ""
     b_kind = "MATERIALIZED" if materialized else "NOT MATERIALIZED"
     if parsed.empty:
         sql = (
-            f"WITH b AS {b_kind} (SELECT d.id AS id, 0.0 AS score, 0 AS exact, "
-            f"d.date_start AS date_start, d.sort_key AS sort_key "
+            f"WITH b AS {b_kind} (SELECT d.id AS id, 0.0 AS score, 0 AS exact{extra} "
             f"FROM search_searchdocument d WHERE {where}) "
         )
         return sql, condition_params, bool(conditions)
@@ -280,8 +281,7 @@ def _candidates_sql(
         sql_params = [*sql_params, name_key, name_key, name_key]
     sql = (
         f"WITH m AS MATERIALIZED ({matched}), "
-        f"b AS {b_kind} (SELECT d.id AS id, m.score AS score, m.exact AS exact, "
-        "d.date_start AS date_start, d.sort_key AS sort_key "
+        f"b AS {b_kind} (SELECT d.id AS id, m.score AS score, m.exact AS exact{extra} "
         f"FROM m JOIN search_searchdocument d ON d.id = m.id WHERE {where}) "
     )
     return sql, [*sql_params, *condition_params], True
@@ -365,7 +365,13 @@ def _run(
         return rows, total, counts
 
     with_sql, with_params, _narrowed = _candidates_sql(
-        parsed, params, backend, any_term=any_term, materialized=not parsed.empty, ranked=False
+        parsed,
+        params,
+        backend,
+        any_term=any_term,
+        materialized=not parsed.empty,
+        ranked=False,
+        sort_columns=False,
     )
     if parsed.empty:
         counts_sql, count_params = _counts_over_filtered_documents(

@@ -14,19 +14,30 @@ def search_results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     results = queries.search(form.params()) if form.is_valid() else None
     template = "search/partials/results.html" if request.htmx else "search/results.html"
-    context = {
+    status = 400 if results is None and not request.htmx else 200
+    return render(request, template, results_context(request, form, results), status=status)
+
+
+def results_context(
+    request: HttpRequest,
+    form: SearchForm,
+    results: queries.SearchResults | None,
+    *,
+    hidden_facets: tuple[str, ...] = (),
+) -> dict:
+    """What the results partial shows; the directory page shares it."""
+    return {
         "form": form,
         "results": results,
         "errors": _error_list(form),
         "facet_groups": [
             {"name": name, "label": form[name].label, "values": results.facets[name]}
             for name in queries.FACETS
-            if results is not None and results.facets[name]
+            if results is not None and results.facets[name] and name not in hidden_facets
         ],
         "query_string": _without_page(request),
+        "action_url": request.path,
     }
-    status = 400 if results is None and not request.htmx else 200
-    return render(request, template, context, status=status)
 
 
 def _error_list(form: SearchForm) -> list[tuple[str, str, str]]:

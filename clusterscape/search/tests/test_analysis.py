@@ -204,3 +204,11 @@ def test_highlight_cuts_a_window_around_the_first_match():
 
 def test_highlight_without_a_match_is_empty():
     assert Analyzer().highlight("Logistik", parse_query("Photonik")) == ""
+
+
+def test_edits1_holds_every_single_edit():
+    edits = analysis.edits1("rhein")
+
+    assert {"rhien", "rein", "rheinn", "rhain"} <= edits
+    assert "rhein" not in edits
+    assert len(edits) == 395  # distinct strings from 5 deletes, 4 swaps, 180 replaces, 216 inserts

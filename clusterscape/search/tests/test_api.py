@@ -147,3 +147,7 @@ def test_openapi_schema_lists_the_search_endpoints(client):
     assert response.status_code == 200
     assert schema["info"] == {"title": "clusterscape API", "version": "1", "description": ""}
     assert sorted(schema["paths"]) == ["/api/v1/search", "/api/v1/search/suggest"]
+
+
+def test_api_has_no_docs_page_loading_a_cdn(client):
+    assert client.get("/api/v1/docs").status_code == 404
