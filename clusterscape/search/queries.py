@@ -483,11 +483,12 @@ def search(params: SearchParams, *, hint: bool = True) -> SearchResults:
     }
     if parsed.terms:
         expand_typos(parsed, backend)
-    rows, total, counts = _run(parsed, params, backend, filters, any_term=False)
+    effective = _without_filters_covering_everything(filters)
+    rows, total, counts = _run(parsed, params, backend, effective, any_term=False)
     relaxed = False
     if not total and len(parsed.terms) + len(parsed.phrases) > 1:
         relaxed_rows, relaxed_total, relaxed_counts = _run(
-            parsed, params, backend, filters, any_term=True
+            parsed, params, backend, effective, any_term=True
         )
         if relaxed_total:
             rows, total, counts, relaxed = relaxed_rows, relaxed_total, relaxed_counts, True
@@ -505,6 +506,32 @@ def search(params: SearchParams, *, hint: bool = True) -> SearchResults:
         did_you_mean=suggestion,
         relaxed=relaxed,
     )
+
+
+# Facets with exactly one value per document: selected values whose kept counts add up to
+# every document select everything (the directory's type=organisation).
+SINGLE_VALUED_FACETS = ("type", "kind")
+
+
+def _without_filters_covering_everything(
+    filters: dict[str, list[str]],
+) -> dict[str, list[str]]:
+    """The filters less those that every document passes, which would only cost a pass
+    over the whole index."""
+    single = [name for name in SINGLE_VALUED_FACETS if name in filters]
+    if not single:
+        return filters
+    kept = SearchFacetCount.objects.filter(name__in=["type", *single], count__gt=0)
+    counts: dict[str, dict[str, int]] = {}
+    for name, value, count in kept.values_list("name", "value", "count"):
+        counts.setdefault(name, {})[value] = count
+    everything = sum(counts.get("type", {}).values())
+    covering = {
+        name
+        for name in single
+        if sum(counts.get(name, {}).get(value, 0) for value in filters[name]) == everything
+    }
+    return {name: values for name, values in filters.items() if name not in covering}
 
 
 def _hit(row: tuple, parsed: analysis.ParsedQuery, analyzer: analysis.Analyzer) -> Hit:

@@ -362,3 +362,13 @@ def test_counts_of_the_whole_index_match_counting_every_document(landscape):
 
     assert kept.total == counted.total == 5
     assert kept.facets == counted.facets
+
+
+def test_filter_every_document_passes_gives_the_same_results(landscape):
+    everything = search(SearchParams(filters={"type": ["organisation"]}))
+    unfiltered = search(SearchParams())
+
+    assert [h.slug for h in everything.hits] == [h.slug for h in unfiltered.hits]
+    assert everything.total == 5
+    assert everything.facets["type"] == [FacetValue("organisation", "Organisations", 5, True)]
+    assert everything.facets["state"] == unfiltered.facets["state"]
