@@ -315,6 +315,7 @@ def _run(
     filters: dict[str, list[str]],
     *,
     any_term: bool,
+    kept: dict[str, dict[str, int]] | None = None,
 ) -> tuple[list[tuple], int, dict[str, dict[str, int]]]:
     # Without words, b is left to the planner so a sort can walk an index of the documents.
     hits_with, hits_with_params, narrowed = _candidates_sql(
@@ -355,14 +356,15 @@ def _run(
         if params.with_facets
         else set()
     )
-    if whole_index:
-        for name, value, count in SearchFacetCount.objects.filter(
-            name__in=whole_index, count__gt=0
-        ).values_list("name", "value", "count"):
-            counts[name][value] = count
     if not narrowed and not filters:
-        total = sum(counts["type"].values()) if params.with_facets else _count_documents()
+        kept = kept if kept is not None else _kept_counts()
+        for name in whole_index:
+            counts[name] = dict(kept.get(name, {}))
+        total = sum(kept.get("type", {}).values())
         return rows, total, counts
+    if kept is not None:
+        for name in whole_index:
+            counts[name] = dict(kept.get(name, {}))
 
     with_sql, with_params, _narrowed = _candidates_sql(
         parsed,
@@ -379,11 +381,19 @@ def _run(
         )
     else:
         counts_sql, count_params = _counts_in_one_pass(params, backend, filters)
+    if whole_index and kept is None:
+        # The kept counts of the whole index come along in the same statement.
+        placeholders = ", ".join(["%s"] * len(whole_index))
+        counts_sql += (
+            " UNION ALL SELECT 'kept', name, value, count FROM search_searchfacetcount "
+            f"WHERE count > 0 AND name IN ({placeholders})"
+        )
+        count_params = [*count_params, *sorted(whole_index)]
     total = 0
     for kind, name, value, count in _fetch(with_sql + counts_sql, [*with_params, *count_params]):
         if kind == "":
             total = count
-        elif (
+        elif kind == "kept" or (
             name in counts
             and name not in whole_index
             and (kind == "one" or (kind == "own") == (name in filters))
@@ -462,8 +472,14 @@ def _counts_over_filtered_documents(
     return " UNION ALL ".join(parts), count_params
 
 
-def _count_documents() -> int:
-    return SearchDocument.objects.count()
+def _kept_counts() -> dict[str, dict[str, int]]:
+    """The kept facet counts of the whole index: facet → value → documents."""
+    kept: dict[str, dict[str, int]] = {}
+    for name, value, count in SearchFacetCount.objects.filter(count__gt=0).values_list(
+        "name", "value", "count"
+    ):
+        kept.setdefault(name, {})[value] = count
+    return kept
 
 
 def search(params: SearchParams, *, hint: bool = True) -> SearchResults:
@@ -483,12 +499,13 @@ def search(params: SearchParams, *, hint: bool = True) -> SearchResults:
     }
     if parsed.terms:
         expand_typos(parsed, backend)
-    effective = _without_filters_covering_everything(filters)
-    rows, total, counts = _run(parsed, params, backend, effective, any_term=False)
+    kept = _kept_counts() if any(name in filters for name in SINGLE_VALUED_FACETS) else None
+    effective = _without_filters_covering_everything(filters, kept) if kept else filters
+    rows, total, counts = _run(parsed, params, backend, effective, any_term=False, kept=kept)
     relaxed = False
     if not total and len(parsed.terms) + len(parsed.phrases) > 1:
         relaxed_rows, relaxed_total, relaxed_counts = _run(
-            parsed, params, backend, effective, any_term=True
+            parsed, params, backend, effective, any_term=True, kept=kept
         )
         if relaxed_total:
             rows, total, counts, relaxed = relaxed_rows, relaxed_total, relaxed_counts, True
@@ -514,22 +531,16 @@ SINGLE_VALUED_FACETS = ("type", "kind")
 
 
 def _without_filters_covering_everything(
-    filters: dict[str, list[str]],
+    filters: dict[str, list[str]], kept: dict[str, dict[str, int]]
 ) -> dict[str, list[str]]:
     """The filters less those that every document passes, which would only cost a pass
     over the whole index."""
-    single = [name for name in SINGLE_VALUED_FACETS if name in filters]
-    if not single:
-        return filters
-    kept = SearchFacetCount.objects.filter(name__in=["type", *single], count__gt=0)
-    counts: dict[str, dict[str, int]] = {}
-    for name, value, count in kept.values_list("name", "value", "count"):
-        counts.setdefault(name, {})[value] = count
-    everything = sum(counts.get("type", {}).values())
+    everything = sum(kept.get("type", {}).values())
     covering = {
         name
-        for name in single
-        if sum(counts.get(name, {}).get(value, 0) for value in filters[name]) == everything
+        for name in SINGLE_VALUED_FACETS
+        if name in filters
+        and sum(kept.get(name, {}).get(value, 0) for value in filters[name]) == everything
     }
     return {name: values for name, values in filters.items() if name not in covering}
 
@@ -584,27 +595,38 @@ def facet_labels(values: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], s
     for value in values.get("language", []):
         if value in languages:
             labels["language", value] = str(languages[value])
-    lookups = (("country", Country, "code"), ("state", State, "code"), ("field", Field, "slug"))
-    for name, model, key in lookups:
-        if values.get(name):
-            found = model.objects.filter(**{f"{key}__in": values[name]})
-            for value, name_de, name_en in found.values_list(key, "name_de", "name_en"):
-                labels[name, value] = _localized_name(name_de, name_en)
     rounds = {value: value.partition(":") for value in values.get("round", [])}
-    programme_slugs = {*values.get("programme", []), *(slug for slug, _s, _y in rounds.values())}
-    if programme_slugs:
-        programmes = {
-            slug: _localized_name(name_de, name_en)
-            for slug, name_de, name_en in Programme.objects.filter(
-                slug__in=programme_slugs
-            ).values_list("slug", "name_de", "name_en")
-        }
-        for value in values.get("programme", []):
-            if value in programmes:
-                labels["programme", value] = programmes[value]
-        for value, (slug, _sep, year) in rounds.items():
-            if slug in programmes and year.isdigit():
-                labels["round", value] = f"{programmes[slug]} {year}"
+    wanted = {
+        "country": (Country, "code", values.get("country", [])),
+        "state": (State, "code", values.get("state", [])),
+        "field": (Field, "slug", values.get("field", [])),
+        "programme": (
+            Programme,
+            "slug",
+            [*values.get("programme", []), *(slug for slug, _s, _y in rounds.values())],
+        ),
+    }
+    # One statement for the labels of every table, whatever the number of values.
+    parts, params = [], []
+    for name, (model, key, keys) in wanted.items():
+        if keys:
+            placeholders = ", ".join(["%s"] * len(set(keys)))
+            parts.append(
+                f"SELECT %s, {key}, name_de, name_en FROM {model._meta.db_table} "
+                f"WHERE {key} IN ({placeholders})"
+            )
+            params += [name, *sorted(set(keys))]
+    names: dict[tuple[str, str], str] = {}
+    if parts:
+        for name, value, name_de, name_en in _fetch(" UNION ALL ".join(parts), params):
+            names[name, value] = _localized_name(name_de, name_en)
+    for name in ("country", "state", "field", "programme"):
+        for value in values.get(name, []):
+            if (name, value) in names:
+                labels[name, value] = names[name, value]
+    for value, (slug, _sep, year) in rounds.items():
+        if ("programme", slug) in names and year.isdigit():
+            labels["round", value] = f"{names['programme', slug]} {year}"
     return labels
 
 

@@ -20,7 +20,7 @@ from clusterscape.registry.models import Field, Organisation, ProgrammeMembershi
 from . import analysis
 from .backends import get_backend
 from .lexicon import current_analyzer, reset_analyzer
-from .models import SearchDocument, SearchFacet, SearchFacetCount
+from .models import SearchDocument, SearchFacet
 
 INDEX_CHUNK = 500
 
@@ -311,9 +311,11 @@ def rebuild_index() -> int:
     """Make the whole index again from the database; returns the number of documents."""
     reset_analyzer()
     with transaction.atomic():
-        SearchFacet.objects.all().delete()
-        SearchFacetCount.objects.all().delete()
-        SearchDocument.objects.all().delete()
+        # Plain DELETEs: the ORM would first load every document to cascade to facets.
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_searchfacet")
+            cursor.execute("DELETE FROM search_searchfacetcount")
+            cursor.execute("DELETE FROM search_searchdocument")
         get_backend().clear_terms()
         organisations = organisations_for_index().order_by("pk")
         return store_documents(
