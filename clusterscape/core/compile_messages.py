@@ -1,4 +1,5 @@
-"""Compile the committed .po catalogues under locale/ into .mo files.
+"""Compile the committed .po catalogues into .mo files: the project's under locale/ and each
+app's own under clusterscape/<app>/locale/ (Django reads both).
 
 Babel does what GNU msgfmt does, so `make run` needs no system gettext tools.
 Run as `python -m clusterscape.core.compile_messages`.
@@ -10,7 +11,9 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+LOCALE_DIR = PROJECT_DIR / "locale"
+APP_LOCALE_DIRS = sorted((PROJECT_DIR / "clusterscape").glob("*/locale"))
 
 
 def compile_catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
@@ -28,5 +31,6 @@ def compile_catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in compile_catalogues():
-        sys.stdout.write(f"compiled {path.relative_to(LOCALE_DIR.parent)}\n")
+    for locale_dir in [LOCALE_DIR, *APP_LOCALE_DIRS]:
+        for path in compile_catalogues(locale_dir):
+            sys.stdout.write(f"compiled {path.relative_to(PROJECT_DIR)}\n")

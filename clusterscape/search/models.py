@@ -16,6 +16,11 @@ class SearchDocument(models.Model):
 
     class Kind(models.TextChoices):
         ORGANISATION = "organisation", _("organisation")
+        NEWS = "news", _("news item")
+        EVENT = "event", _("event")
+        CALL = "call", _("funding call")
+        PROJECT = "project", _("project")
+        REQUEST = "request", _("partner request")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField(_("object id"))

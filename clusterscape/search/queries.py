@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from clusterscape.core.i18n import current_language
 from clusterscape.registry.models import Country, Field, Organisation, Programme, State
 
-from . import analysis
+from . import analysis, sources
 from .backends import SearchBackend, get_backend
 from .lexicon import current_analyzer
-from .models import SearchDocument, SearchFacetCount
+from .models import SearchFacetCount
 from .places import KM_PER_DEGREE
 
 FACETS = ("type", "kind", "country", "state", "field", "programme", "round", "size", "language")
@@ -34,8 +34,6 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_SUGGESTIONS = 10
 MAX_CANDIDATES_PER_WORD = 5
-
-DETAIL_URLS = {SearchDocument.Kind.ORGANISATION: "registry:organisation-detail"}
 
 
 @dataclass(frozen=True)
@@ -114,9 +112,12 @@ class Suggestion:
 
 
 def detail_url(kind: str, slug: str) -> str:
+    source = sources.source_of(kind)
+    if source is None:
+        return ""
     try:
-        return reverse(DETAIL_URLS[kind], kwargs={"slug": slug})
-    except (KeyError, NoReverseMatch):
+        return reverse(source.url_name, kwargs={"slug": slug})
+    except NoReverseMatch:
         return ""
 
 
@@ -575,15 +576,15 @@ SIZE_LABELS = {
     "250-999": lambda: _("250 to 999 members"),
     "1000-plus": lambda: _("1,000 members or more"),
 }
-TYPE_LABELS = {"organisation": lambda: _("Organisations")}
 
 
 def facet_labels(values: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], str]:
     """Labels in the active language for facet values; a value with no label is absent."""
     labels: dict[tuple[str, str], str] = {}
     for value in values.get("type", []):
-        if value in TYPE_LABELS:
-            labels["type", value] = TYPE_LABELS[value]()
+        source = sources.source_of(value)
+        if source is not None:
+            labels["type", value] = str(source.label())
     kinds = dict(Organisation.Kind.choices)
     for value in values.get("kind", []):
         if value in kinds:

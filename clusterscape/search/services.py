@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from clusterscape.registry.models import Field, Organisation, ProgrammeMembership
 
-from . import analysis
+from . import analysis, sources
 from .backends import get_backend
 from .lexicon import current_analyzer, reset_analyzer
 from .models import SearchDocument, SearchFacet
@@ -317,7 +317,11 @@ def rebuild_index() -> int:
             cursor.execute("DELETE FROM search_searchfacetcount")
             cursor.execute("DELETE FROM search_searchdocument")
         get_backend().clear_terms()
-        organisations = organisations_for_index().order_by("pk")
-        return store_documents(
-            organisation_document(o) for o in organisations.iterator(chunk_size=INDEX_CHUNK)
-        )
+        return sum(store_documents(source.documents()) for source in sources.registered())
+
+
+def organisation_documents() -> Iterator[IndexedDocument]:
+    """Every public organisation's document, for rebuilds."""
+    organisations = organisations_for_index().order_by("pk")
+    for organisation in organisations.iterator(chunk_size=INDEX_CHUNK):
+        yield organisation_document(organisation)
