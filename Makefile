@@ -12,6 +12,7 @@ HOST   ?= 127.0.0.1:8000
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run superuser test lint format test-sqlite test-postgres data messages clean assets chromium bench
+.PHONY: collectstatic serve backup restore
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "clusterscape needs Python 3.11 or newer"'
@@ -51,6 +52,19 @@ data: $(STAMP) messages assets | var
 run: data
 	@echo "clusterscape is served at http://$(HOST)/ (admin: http://$(HOST)/admin/, create a user with 'make superuser')"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+# Production serving on loopback: hashed and compressed static files (WhiteNoise) and gunicorn
+# (gunicorn.conf.py; GUNICORN_WORKERS, GUNICORN_THREADS, ... from the environment). Without
+# SECRET_KEY in the environment a random one is made for this run.
+collectstatic: data
+	DEBUG=1 STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+
+SERVE_SECRET_KEY = $(or $(SECRET_KEY),$(shell $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))'))
+serve: collectstatic
+	@echo "clusterscape (gunicorn, DEBUG off) is served at http://$(HOST)/"
+	DEBUG=0 SECRET_KEY='$(SERVE_SECRET_KEY)' SECURE_COOKIES=0 GUNICORN_BIND='$(HOST)' \
+		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+		$(BIN)/gunicorn -c gunicorn.conf.py clusterscape.wsgi
 
 superuser: data
 	DEBUG=1 $(BIN)/python manage.py createsuperuser

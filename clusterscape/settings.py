@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,6 +141,21 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages built by `make assets` (clusterscape/core/build_assets.py).
 STATICFILES_DIRS = [VAR_DIR / "build" / "static"] if (VAR_DIR / "build" / "static").is_dir() else []
+# Without DEBUG, static files are served by WhiteNoise from STATIC_ROOT, hashed (cacheable
+# for a year) and compressed, as `make collectstatic` writes them. STATIC_MANIFEST=0 keeps the
+# plain storage: the tests run without DEBUG and without collected files (pyproject.toml).
+STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "clusterscape.core.staticfiles.CompressedHashedStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# With the plain storage WhiteNoise looks files up through the finders on each request.
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 

@@ -1,0 +1,46 @@
+"""gunicorn settings for clusterscape, every value from the environment (see the README).
+
+    gunicorn -c gunicorn.conf.py clusterscape.wsgi
+
+Worker model: by default 2 × cores + 1 processes (`gthread` workers when GUNICORN_THREADS
+> 1). The app is mostly CPU-bound Python rendering around short database queries, so
+processes scale across cores; threads help when many requests wait on the database or
+Redis. Keep a reverse proxy (nginx, a load balancer) in front of it in production: it buffers
+slow clients and terminates TLS.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    if value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {value!r}") from None
+
+
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{_int('PORT', 8000)}"
+workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
+# A request that takes longer than this is killed and its worker replaced (the database's
+# statement timeout, DATABASE_STATEMENT_TIMEOUT_MS, ends slow queries well before).
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Replace each worker after about this many requests, so a slow leak cannot grow forever.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = max_requests // 10
+# Import Django once in the master and fork the workers from it (less memory, fast start).
+preload_app = True
+# The app writes its own structured request log; gunicorn's access log only on request.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+proc_name = "clusterscape"
+# Only trust X-Forwarded-* from these addresses (the load balancer or proxy).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
