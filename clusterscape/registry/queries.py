@@ -145,6 +145,42 @@ def fields_with_counts(area: Field | None = None) -> list[tuple[Field, int]]:
     return [(field, field.n) for field in fields.order_by("position")]
 
 
+def countries_with_counts() -> list[tuple[Country, int]]:
+    """Countries with the number of published organisations based there, most first."""
+    countries = (
+        Country.objects.annotate(
+            n=Count("organisations", filter=Q(organisations__status=PUBLISHED), distinct=True)
+        )
+        .filter(n__gt=0)
+        .order_by("-n", "code")
+    )
+    return [(country, country.n) for country in countries]
+
+
+def organisations_for_map() -> QuerySet[Organisation]:
+    """Published organisations with only what a map marker needs."""
+    return (
+        published_organisations()
+        .select_related("country")
+        .prefetch_related(Prefetch("states", queryset=State.objects.order_by("pk")))
+        .only(
+            "slug",
+            "name",
+            "short_name",
+            "city",
+            "latitude",
+            "longitude",
+            "location_precision",
+            "country__code",
+            "country__name_de",
+            "country__name_en",
+            "country__centre_latitude",
+            "country__centre_longitude",
+        )
+        .order_by("name", "pk")
+    )
+
+
 def programmes_with_counts() -> list[tuple[Programme, int]]:
     programmes = Programme.objects.select_related("country", "state").annotate(
         n=Count(

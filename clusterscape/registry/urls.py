@@ -7,6 +7,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.home, name="home"),
     path("clusters/", views.directory, name="directory"),
+    path("clusters/map.json", views.map_markers, name="map-markers"),
     path("clusters/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path(
         "clusters/<slug:slug>/correction/",

@@ -1,14 +1,20 @@
 import dataclasses
+import hashlib
+import json
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clusterscape.core.cache import public_pages_generation
 from clusterscape.core.i18n import current_language
+from clusterscape.core.templatetags.maps import place
 from clusterscape.search import queries as search_queries
 from clusterscape.search.forms import SearchForm
 from clusterscape.search.models import SearchDocument
@@ -20,12 +26,18 @@ from .models import Competence, Field, Organisation, Programme, State
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    organisations = queries.published_organisations_for_listing()
     return render(
         request,
         "registry/home.html",
         {
-            "organisations": organisations,
+            "by_country": [
+                queries.Tally(
+                    country.name,
+                    count,
+                    f"{reverse('registry:directory')}?country={country.code}",
+                )
+                for country, count in queries.countries_with_counts()
+            ],
             "figures": queries.landscape_figures(),
             "by_kind": queries.organisations_by_kind(),
             "by_state": [
@@ -49,6 +61,27 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def map_markers(request: HttpRequest) -> HttpResponse:
+    """Every published organisation as a map marker (JSON), for the home page's map: loaded
+    by core/map.js after the page, so the page stays small however many organisations there
+    are. Built once per language and state of the data (the public-page cache generation),
+    answered with 304 when the browser has it."""
+    key = f"map-markers:{current_language()}:{public_pages_generation()}"
+    content = cache.get(key)
+    if content is None:
+        markers = [entry for entry in map(place, queries.organisations_for_map()) if entry["lat"]]
+        content = json.dumps(markers, separators=(",", ":"), ensure_ascii=False).encode()
+        cache.set(key, content, timeout=24 * 3600)
+    etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    response = HttpResponse(content, content_type="application/json")
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=300)
+    return response
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from clusterscape.core.cache import public_pages_changed
 from clusterscape.registry.models import Field, Organisation, PartnerLink, State
 
 from .factories import (
@@ -26,21 +27,81 @@ def make_listed_organisation(**kwargs) -> Organisation:
     return organisation
 
 
-def test_home_lists_published_organisations_with_state_field_and_programme(client):
-    organisation = make_listed_organisation(name="Biotechnologie Rhein-Neckar", short_name="BioRN")
-    OrganisationFactory(name="Hidden Draft", status=Organisation.Status.DRAFT)
+def test_home_summarises_published_organisations_by_country_with_directory_links(client):
+    make_listed_organisation(name="Biotechnologie Rhein-Neckar", short_name="BioRN")
+    OrganisationFactory(country_id="FR")
+    OrganisationFactory(country_id="FR")
+    OrganisationFactory(name="Hidden Draft", country_id="AT", status=Organisation.Status.DRAFT)
 
     response = client.get("/en/")
 
     assert response.status_code == 200
-    assert list(response.context["organisations"]) == [organisation]
+    assert [(row.label, row.count, row.url) for row in response.context["by_country"]] == [
+        ("France", 2, "/en/clusters/?country=FR"),
+        ("Germany", 1, "/en/clusters/?country=DE"),
+    ]
     page = response.content.decode()
+    assert 'data-markers-url="/en/clusters/map.json"' in page
     assert (
-        f'<a href="/en/clusters/{organisation.slug}/">Biotechnologie Rhein-Neckar (BioRN)</a>'
-        in page
+        '<th scope="row"><a href="/en/clusters/?country=FR">France</a></th>\n'
+        '            <td class="num">2</td>'
+    ) in page
+    assert "Austria" not in page
+
+
+def test_map_markers_place_published_organisations_and_approximate_the_rest(client):
+    placed = make_listed_organisation(
+        name="Biotechnologie Rhein-Neckar", short_name="BioRN", city="Heidelberg"
     )
-    assert "Baden-Württemberg" in page
-    assert "Hidden Draft" not in page
+    placed.latitude, placed.longitude, placed.location_precision = 49.41, 8.69, "city"
+    placed.save()
+    in_state = make_listed_organisation(name="Cluster ohne Ort", city="")
+    State.objects.filter(code="DE-BW").update(centre_latitude=48.54, centre_longitude=9.04)
+    OrganisationFactory(
+        name="Hidden Draft", status=Organisation.Status.DRAFT, latitude=1, longitude=1
+    )
+
+    response = client.get("/en/clusters/map.json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == [
+        {
+            "name": "Biotechnologie Rhein-Neckar (BioRN)",
+            "url": f"/en/clusters/{placed.slug}/",
+            "place": "Heidelberg",
+            "lat": 49.41,
+            "lon": 8.69,
+            "approximate": False,
+        },
+        {
+            "name": "Cluster ohne Ort",
+            "url": f"/en/clusters/{in_state.slug}/",
+            "place": "Baden-Württemberg",
+            "lat": 48.54,
+            "lon": 9.04,
+            "approximate": True,
+        },
+    ]
+
+
+def test_map_markers_answer_not_modified_and_follow_writes(
+    client, django_capture_on_commit_callbacks
+):
+    organisation = make_listed_organisation(name="Erster Name", latitude=50.9, longitude=11.6)
+    first = client.get("/en/clusters/map.json")
+
+    again = client.get("/en/clusters/map.json", headers={"if-none-match": first["ETag"]})
+    organisation.name = "Zweiter Name"
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.save()
+        public_pages_changed()
+    after_write = client.get("/en/clusters/map.json")
+
+    assert again.status_code == 304
+    assert after_write.status_code == 200
+    assert [marker["name"] for marker in after_write.json()] == ["Zweiter Name"]
+    assert after_write["ETag"] != first["ETag"]
 
 
 def test_home_figures_count_germany_abroad_and_programmes(client):
@@ -71,12 +132,25 @@ def test_home_query_count_does_not_grow_with_organisations(
     for _ in range(count):
         make_listed_organisation()
 
-    # figures, partner countries, kinds, states, areas (2), programmes, and the list with
-    # one prefetch each for states, fields and memberships
-    with django_assert_num_queries(11):
+    # figures, partner countries, kinds, states, areas (2), programmes, countries
+    with django_assert_num_queries(8):
         response = client.get("/en/")
 
-    assert len(response.context["organisations"]) == count
+    assert sum(row.count for row in response.context["by_country"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_map_markers_query_count_does_not_grow_with_organisations(
+    client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        make_listed_organisation(latitude=50.9, longitude=11.6)
+
+    # the organisations with their countries, and their states
+    with django_assert_num_queries(2):
+        response = client.get("/en/clusters/map.json")
+
+    assert len(response.json()) == count
 
 
 def test_home_speaks_german_under_de_prefix(client):

@@ -109,10 +109,22 @@
     });
   }
 
-  function draw(element) {
-    var options = element.dataset;
+  // The markers: from the page's JSON block, or fetched from data-markers-url.
+  function loadPlaces(options) {
+    if (options.markersUrl) {
+      return fetch(options.markersUrl, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) {
+          throw new Error("markers: HTTP " + response.status);
+        }
+        return response.json();
+      });
+    }
     var markersBlock = document.getElementById(options.markers);
-    var places = markersBlock ? JSON.parse(markersBlock.textContent) : [];
+    return Promise.resolve(markersBlock ? JSON.parse(markersBlock.textContent) : []);
+  }
+
+  function draw(element, places) {
+    var options = element.dataset;
     var section = element.closest("section") || element.parentNode;
 
     element.hidden = false;
@@ -185,7 +197,8 @@
       Promise.all([stylesheet(options.leafletCss), stylesheet(options.clusterCss)])
         .then(function () { return script(options.leafletJs); })
         .then(function () { return script(options.clusterJs); })
-        .then(function () { return draw(element); })
+        .then(function () { return loadPlaces(options); })
+        .then(function (places) { return draw(element, places); })
         .catch(function () { fallBack(element); });
     });
   }

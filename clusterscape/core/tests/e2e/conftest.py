@@ -47,6 +47,7 @@ from clusterscape.registry.tests.factories import (
     ProgrammeFactory,
     ProgrammeMembershipFactory,
 )
+from clusterscape.search import services as search_services
 
 from .support import AXE, BUILD_DIR
 
@@ -203,3 +204,12 @@ def landscape() -> Landscape:
         ),
         cologne=_organisation("DE-NW", slug="cologne-media", name="Cologne Media Network"),
     )
+
+
+@pytest.fixture
+def indexed(landscape: Landscape) -> Landscape:
+    """The journeys' organisations in the search index, as the registry's services leave
+    them (list it before `page`, so it runs before the browser starts)."""
+    for organisation in landscape.all:
+        search_services.index_organisation(organisation)
+    return landscape

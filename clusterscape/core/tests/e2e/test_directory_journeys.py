@@ -4,20 +4,9 @@ screenshots in both languages."""
 
 import pytest
 
-from clusterscape.search import services as search_services
-
 from .support import E2E, assert_no_axe_violations, save_screenshot, wait_for_map
 
 pytestmark = E2E
-
-
-@pytest.fixture
-def indexed(landscape):
-    """The journeys' organisations in the search index, as the registry's services leave
-    them (listed before `page`, so it runs before the browser starts)."""
-    for organisation in landscape.all:
-        search_services.index_organisation(organisation)
-    return landscape
 
 
 def hit_titles(page) -> list[str]:

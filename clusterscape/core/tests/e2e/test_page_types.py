@@ -3,8 +3,6 @@ screenshot is kept (test-artifacts/screenshots/)."""
 
 import pytest
 
-from clusterscape.search import services as search_services
-
 from .support import E2E, assert_no_axe_violations, save_screenshot
 
 pytestmark = E2E
@@ -19,13 +17,6 @@ PAGES = {
     "about-data": "/{lang}/about/data/",
     "search": "/{lang}/search/?q=cluster",
 }
-
-
-@pytest.fixture
-def indexed(landscape):
-    for organisation in landscape.all:
-        search_services.index_organisation(organisation)
-    return landscape
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
