@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_htmx",
+    "ninja",
     "clusterscape.core",
     "clusterscape.accounts",
     "clusterscape.registry",

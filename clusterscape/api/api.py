@@ -4,7 +4,17 @@ from ninja import NinjaAPI
 
 from .routers.search import router as search_router
 
-# No interactive docs page: ninja's loads Swagger UI from a CDN, which the site never uses
-# at run time. The schema is at /api/v1/openapi.json.
-api = NinjaAPI(title="clusterscape API", version="1", urls_namespace="api-v1", docs_url=None)
+# The schema is at /api/v1/openapi.json; the interactive docs at /api/v1/docs use the
+# Swagger UI files that django-ninja ships (served as static files because "ninja" is an
+# installed app), never a CDN.
+api = NinjaAPI(
+    title="clusterscape API",
+    version="1",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    description=(
+        "The cluster landscape as open data: organisations, search and more. "
+        "Data licence: see /en/about/data/."
+    ),
+)
 api.add_router("/", search_router)
