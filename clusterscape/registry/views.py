@@ -1,11 +1,12 @@
 import dataclasses
 import hashlib
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -63,15 +64,43 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The most markers one map shows (the first results by the directory's order).
+MAP_MARKER_LIMIT = 10_000
+
+
 def map_markers(request: HttpRequest) -> HttpResponse:
-    """Every published organisation as a map marker (JSON), for the home page's map: loaded
-    by core/map.js after the page, so the page stays small however many organisations there
-    are. Built once per language and state of the data (the public-page cache generation),
-    answered with 304 when the browser has it."""
-    key = f"map-markers:{current_language()}:{public_pages_generation()}"
+    """Published organisations as map markers (JSON), loaded by core/map.js after the page,
+    so pages stay small however many organisations there are: all of them for the home
+    page, or the results of a directory search when its parameters are given (the
+    directory's map view). Built once per language, search and state of the data (the
+    public-page cache generation); answered with 304 when the browser has it."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    params = form.params()
+    query = urlencode(
+        sorted((k, v) for k, v in request.GET.lists() if k not in ("view", "page")), doseq=True
+    )
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    key = f"map-markers:{current_language()}:{public_pages_generation()}:{digest}"
     content = cache.get(key)
     if content is None:
-        markers = [entry for entry in map(place, queries.organisations_for_map()) if entry["lat"]]
+        organisations = queries.organisations_for_map()
+        if query:
+            results = search_queries.search(
+                dataclasses.replace(
+                    params,
+                    filters={**params.filters, "type": (SearchDocument.Kind.ORGANISATION,)},
+                    page=1,
+                    page_size=MAP_MARKER_LIMIT,
+                    with_facets=False,
+                ),
+                hint=False,
+                max_page_size=MAP_MARKER_LIMIT,
+            )
+            order = {hit.object_id: position for position, hit in enumerate(results.hits)}
+            organisations = sorted(organisations.filter(pk__in=order), key=lambda o: order[o.pk])
+        markers = [entry for entry in map(place, organisations) if entry["lat"] is not None]
         content = json.dumps(markers, separators=(",", ":"), ensure_ascii=False).encode()
         cache.set(key, content, timeout=24 * 3600)
     etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
@@ -310,16 +339,16 @@ def directory(request: HttpRequest) -> HttpResponse:
         params = dataclasses.replace(
             params,
             filters={**params.filters, "type": (SearchDocument.Kind.ORGANISATION,)},
-            page_size=search_queries.MAX_PAGE_SIZE if view == "map" else params.page_size,
         )
         results = search_queries.search(params)
     context = results_context(request, form, results, hidden_facets=("type", "language"))
     context["view"] = view
     context["view_query"] = _without(request, "view", "page")
     if results is not None and view == "map":
-        ids = [hit.object_id for hit in results.hits]
-        by_id = {o.pk: o for o in queries.published_organisations_for_listing().filter(pk__in=ids)}
-        context["map_organisations"] = [by_id[i] for i in ids if i in by_id]
+        markers_query = _without(request, "view", "page")
+        context["markers_url"] = reverse("registry:map-markers") + (
+            f"?{markers_query}" if markers_query else ""
+        )
     template = (
         "registry/partials/directory_results.html" if request.htmx else "registry/directory.html"
     )

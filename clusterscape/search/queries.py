@@ -483,14 +483,16 @@ def _kept_counts() -> dict[str, dict[str, int]]:
     return kept
 
 
-def search(params: SearchParams, *, hint: bool = True) -> SearchResults:
+def search(
+    params: SearchParams, *, hint: bool = True, max_page_size: int = MAX_PAGE_SIZE
+) -> SearchResults:
     """Search the public index. Every word must match (in any of its forms, a typo
     candidate, or as a prefix while typing); when no document has them all, documents with
     any of them are shown instead (`relaxed`). An exact name or short-name match comes
     first; then relevance, date and name."""
     backend = get_backend()
     parsed = analysis.parse_query(params.q)
-    page_size = max(1, min(params.page_size, MAX_PAGE_SIZE))
+    page_size = max(1, min(params.page_size, max_page_size))
     if page_size != params.page_size:
         params = SearchParams(**{**params.__dict__, "page_size": page_size})
     filters = {

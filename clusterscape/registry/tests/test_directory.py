@@ -68,20 +68,37 @@ def test_directory_htmx_request_gets_only_the_results(client, landscape):
     assert '<a href="/en/clusters/biorn/">BioRN</a>' in page
 
 
-def test_directory_map_view_plots_the_results(client, landscape):
-    response = client.get("/en/clusters/", {"state": "DE-BW", "view": "map"})
+def test_directory_map_view_loads_markers_of_all_results(client, landscape):
+    response = client.get("/en/clusters/", {"state": "DE-BW", "view": "map", "page": "2"})
 
-    assert [o.slug for o in response.context["map_organisations"]] == ["arena2036", "biorn"]
     page = response.content.decode()
     assert '<div class="map" id="directory-map"' in page
+    assert 'data-markers-url="/en/clusters/map.json?state=DE-BW"' in page
     assert '<a href="?state=DE-BW&amp;view=list"' in page
+
+
+def test_map_markers_of_a_search_are_its_results_with_coordinates(client, landscape):
+    response = client.get("/en/clusters/map.json", {"state": "DE-BW", "sort": "name"})
+
+    # BioRN has no coordinates and its state no centre in the test database
+    assert response.status_code == 200
+    assert [marker["url"] for marker in response.json()] == ["/en/clusters/arena2036/"]
+    everything = client.get("/en/clusters/map.json", {"q": "Leichtbau"}).json()
+    assert [marker["name"] for marker in everything] == ["ARENA2036"]
+
+
+def test_map_markers_reject_bad_search_parameters(client, landscape):
+    response = client.get("/en/clusters/map.json", {"radius": "-4", "lat": "50", "lon": "10"})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["radius"]
 
 
 def test_directory_unknown_view_falls_back_to_list(client, landscape):
     response = client.get("/en/clusters/", {"view": "<script>"})
 
     assert response.context["view"] == "list"
-    assert "map_organisations" not in response.context
+    assert "markers_url" not in response.context
 
 
 def test_directory_bad_radius_is_a_400_naming_the_field(client, landscape):
