@@ -552,7 +552,7 @@ def _hit(row: tuple, parsed: analysis.ParsedQuery, analyzer: analysis.Analyzer) 
     (_id, kind, object_id, slug, title, short_name, body, keywords, lat, lon, date, score) = row
     snippet = ""
     if not parsed.empty:
-        snippet = analyzer.highlight(body, parsed) or analyzer.highlight(keywords, parsed)
+        snippet = analyzer.highlight(body, parsed) or _matched_keywords(keywords, parsed, analyzer)
     if not snippet:
         snippet = escape(body[:220] + ("…" if len(body) > 220 else ""))
     return Hit(
@@ -568,6 +568,25 @@ def _hit(row: tuple, parsed: analysis.ParsedQuery, analyzer: analysis.Analyzer) 
         longitude=lon,
         date_start=date,
     )
+
+
+# How many matched keywords a hit shows when its text does not match.
+MAX_SNIPPET_KEYWORDS = 4
+
+
+def _matched_keywords(
+    keywords: str, parsed: analysis.ParsedQuery, analyzer: analysis.Analyzer
+) -> str:
+    """The keywords that matched, highlighted ("Luftfahrt · aviation"), rather than a
+    window into the whole list of labels, synonyms and places."""
+    matched = []
+    for keyword in keywords.split(";"):
+        highlighted = analyzer.highlight(keyword.strip(), parsed)
+        if highlighted and highlighted not in matched:
+            matched.append(highlighted)
+        if len(matched) == MAX_SNIPPET_KEYWORDS:
+            break
+    return " · ".join(matched)
 
 
 # --- facets -----------------------------------------------------------------------------

@@ -145,9 +145,8 @@ def test_openapi_schema_lists_the_search_endpoints(client):
 
     schema = response.json()
     assert response.status_code == 200
-    assert schema["info"] == {"title": "clusterscape API", "version": "1", "description": ""}
-    assert sorted(schema["paths"]) == ["/api/v1/search", "/api/v1/search/suggest"]
-
-
-def test_api_has_no_docs_page_loading_a_cdn(client):
-    assert client.get("/api/v1/docs").status_code == 404
+    assert (schema["info"]["title"], schema["info"]["version"]) == ("clusterscape API", "1")
+    assert sorted(path for path in schema["paths"] if path.startswith("/api/v1/search")) == [
+        "/api/v1/search",
+        "/api/v1/search/suggest",
+    ]

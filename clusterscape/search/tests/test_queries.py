@@ -135,14 +135,18 @@ def test_exact_name_match_is_found_even_when_words_differ(landscape):
     assert slugs("its OWL") == ["its-owl"]
 
 
-def test_results_contain_snippets_with_marks(landscape):
+def test_snippet_shows_only_the_matched_keywords_when_the_text_does_not_match(landscape):
     results = search(SearchParams(q="Mikroelektronik"))
     hit = next(hit for hit in results.hits if hit.slug == "silicon-saxony")
 
-    assert hit.snippet == (
-        "…nanoelectronics; Halbleiter; semiconductors; Chips; <mark>Mikroelektronik</mark>; "
-        "microelectronics; Deutschland; Germany; Sachsen; Saxony; Dresden"
-    )
+    assert hit.snippet == "<mark>Mikroelektronik</mark>"
+
+
+def test_snippet_joins_several_matched_keywords(landscape):
+    results = search(SearchParams(q="Sachsen Dresden"))
+    hit = next(hit for hit in results.hits if hit.slug == "silicon-saxony")
+
+    assert hit.snippet == "<mark>Sachsen</mark> · <mark>Dresden</mark>"
 
 
 def test_hits_carry_url_and_coordinates(landscape):
