@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "clusterscape.core.cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "clusterscape.urls"
@@ -121,6 +122,26 @@ else:
             },
         }
     }
+# Caches: Redis (shared by every app server) when REDIS_URL is set, sessions then in the cache
+# backed by the database; otherwise each process keeps its own memory cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "clusterscape",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long anonymous public pages stay cached (clusterscape/core/cache.py); writes invalidate
+# them at once. Without Redis each worker process has its own cache and hears only of its own
+# writes, so the default there is short. 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 60)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -184,4 +205,42 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- Accounts and security (owned by the accounts app) -------------------------------------
+# Production defaults (DEBUG off) pass `manage.py check --deploy`; each can be turned off from
+# the environment, e.g. SECURE_SSL_REDIRECT=0 behind a proxy that redirects itself.
+MIDDLEWARE += [
+    "clusterscape.accounts.middleware.SecurityHeadersMiddleware",
+    "clusterscape.accounts.middleware.StaffTwoFactorMiddleware",
+]
+LOGIN_URL = "accounts:login"
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+PASSWORD_RESET_TIMEOUT = 3600
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clusterscape <noreply@localhost>")
+# The operator named in the imprint (Impressum); shown as "to be filled in" until set.
+SITE_OPERATOR = {
+    "name": os.environ.get("SITE_OPERATOR_NAME", ""),
+    "address": os.environ.get("SITE_OPERATOR_ADDRESS", ""),
+    "email": os.environ.get("SITE_OPERATOR_EMAIL", ""),
+    "phone": os.environ.get("SITE_OPERATOR_PHONE", ""),
+    "representative": os.environ.get("SITE_OPERATOR_REPRESENTATIVE", ""),
 }
