@@ -20,3 +20,6 @@ urlpatterns += i18n_patterns(
     path("", include("clusterscape.search.urls")),
     prefix_default_language=True,
 )
+
+# A database that can't be reached is a 503 with a short page, also outside views.
+handler500 = "clusterscape.core.middleware.server_error"
