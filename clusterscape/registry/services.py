@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from clusterscape.matchmaking import index as match_index
 from clusterscape.search import services as search_services
 
 from . import fileformats
@@ -127,6 +128,7 @@ def _write(parsed: ParsedRecord, existing: Organisation | None) -> Organisation:
         ]
     )
     search_services.index_organisation(organisation)  # the search index, same transaction
+    match_index.index_match_profile(organisation)  # the match index, same transaction
     return organisation
 
 
