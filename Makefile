@@ -62,9 +62,19 @@ collectstatic: data
 SERVE_SECRET_KEY = $(or $(SECRET_KEY),$(shell $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))'))
 serve: collectstatic
 	@echo "clusterscape (gunicorn, DEBUG off) is served at http://$(HOST)/"
-	DEBUG=0 SECRET_KEY='$(SERVE_SECRET_KEY)' SECURE_COOKIES=0 GUNICORN_BIND='$(HOST)' \
+	DEBUG=0 SECRET_KEY='$(SERVE_SECRET_KEY)' SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0 \
+		GUNICORN_BIND='$(HOST)' \
 		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 		$(BIN)/gunicorn -c gunicorn.conf.py clusterscape.wsgi
+
+# Backup and restore of the database in DATABASE_URL (default: the SQLite file), see
+# deploy/backup.py: `make backup [FILE=...]`, `make restore FILE=...` (stop the app first).
+backup: $(STAMP)
+	$(BIN)/python deploy/backup.py backup $(FILE)
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=var/backups/<file>" >&2; exit 2)
+	$(BIN)/python deploy/backup.py restore '$(FILE)'
 
 superuser: data
 	DEBUG=1 $(BIN)/python manage.py createsuperuser

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "clusterscape.core.health.HealthCheckMiddleware",  # /healthz, /readyz: before everything
     "clusterscape.core.middleware.RequestIdMiddleware",
     "clusterscape.core.middleware.DatabaseUnavailableMiddleware",
+    "clusterscape.core.routers.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -148,6 +149,15 @@ else:
             "OPTIONS": SQLITE_OPTIONS,
         }
     }
+# Read replicas (comma-separated URLs): public GET requests read from them, everything else
+# and a client's requests for DATABASE_REPLICA_PIN_SECONDS after its own write read from the
+# primary (clusterscape/core/routers.py).
+DATABASE_REPLICA_URLS = envlist("DATABASE_REPLICA_URLS", [])
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASES[f"replica{_number}"] = {**database(_url), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["clusterscape.core.routers.PrimaryReplicaRouter"]
+DATABASE_REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", 10)
+
 # Caches: Redis (shared by every app server) when REDIS_URL is set, sessions then in the cache
 # backed by the database; otherwise each process keeps its own memory cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")

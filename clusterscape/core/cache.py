@@ -14,7 +14,9 @@ PUBLIC_PAGE_CACHE_SECONDS=0 it is off (the test default).
 """
 
 import hashlib
+import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,8 +27,14 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+# A cache that is down makes pages slower, never unavailable.
+CACHE_ERRORS = (RedisError, OSError)
 
 GENERATION_KEY = "public-pages:generation"
+CHANGED_AT_KEY = "public-pages:changed-at"
 
 # Views of other apps opt in with the decorator below; the registry's and search's pages and
 # the search API are named here.
@@ -78,10 +86,24 @@ def public_pages_changed() -> None:
 
 
 def _next_generation() -> None:
+    cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def cache_seconds() -> int:
+    """How long a page rendered now may be kept. With read replicas, a page rendered just
+    after a write may come from a replica that has not seen it yet: such pages are kept only
+    as long as a writer is pinned to the primary (DATABASE_REPLICA_PIN_SECONDS)."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if len(settings.DATABASES) > 1:
+        pin = settings.DATABASE_REPLICA_PIN_SECONDS
+        changed_at = cache.get(CHANGED_AT_KEY)
+        if changed_at is not None and time.time() - changed_at < pin:
+            return min(seconds, pin)
+    return seconds
 
 
 def public_page(view: Callable) -> Callable:
@@ -149,7 +171,7 @@ def store_page(request: HttpRequest, key: str, response: HttpResponse) -> bool:
     cache.set(
         key,
         {"content": content, "headers": headers, "csrf": uses_csrf},
-        timeout=settings.PUBLIC_PAGE_CACHE_SECONDS,
+        timeout=cache_seconds(),
     )
     return True
 
@@ -169,7 +191,11 @@ class PublicPageCacheMiddleware:
         if key is not None:
             patch_vary_headers(response, ("HX-Request", "HX-Target"))
             if response.get(CACHE_STATUS_HEADER) != "hit" and request.method == "GET":
-                stored = store_page(request, key, response)
+                try:
+                    stored = store_page(request, key, response)
+                except CACHE_ERRORS as error:
+                    logger.warning("page cache unavailable: %s", error)
+                    stored = False
                 response[CACHE_STATUS_HEADER] = "miss" if stored else "skip"
         return response
 
@@ -184,6 +210,11 @@ class PublicPageCacheMiddleware:
             or (match is not None and match.view_name in PUBLIC_PAGES)
         ):
             return None
-        key = page_cache_key(request)
+        try:
+            key = page_cache_key(request)
+            response = cached_page(request, key)
+        except CACHE_ERRORS as error:
+            logger.warning("page cache unavailable: %s", error)
+            return None
         request._public_page_key = key
-        return cached_page(request, key)
+        return response

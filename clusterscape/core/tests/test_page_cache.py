@@ -173,3 +173,18 @@ def test_page_cache_is_off_with_zero_seconds(client):
     response = client.get("/en/clusters/")
 
     assert response.has_header("X-Page-Cache") is False
+
+
+def test_pages_are_served_while_the_cache_is_down(client, monkeypatch):
+    OrganisationFactory(slug="biorn", name="BioRN")
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("Connection refused")
+
+    monkeypatch.setattr(cache, "get", refuse)
+    monkeypatch.setattr(cache, "set", refuse)
+    response = client.get("/en/clusters/biorn/")
+
+    assert response.status_code == 200
+    assert response.has_header("X-Page-Cache") is False
+    assert "BioRN" in response.content.decode()

@@ -1,0 +1,82 @@
+"""Read replicas: public reads from a replica, writes and reading one's own writes from the
+primary (`DATABASE_REPLICA_URLS`, see docs/deploy.md).
+
+Reads go to a replica only inside `replica_reads()`, which `ReplicaRoutingMiddleware` opens
+for GET and HEAD requests of a client that has not written in the last
+DATABASE_REPLICA_PIN_SECONDS. Everything else reads from the primary: other methods,
+requests right after a write by the same client (a cookie marks them), reads inside a
+transaction, management commands and tests. Writes always go to the primary.
+"""
+
+import contextvars
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connections
+from django.http import HttpRequest, HttpResponse
+
+PRIMARY = "default"
+PIN_COOKIE = "read_primary"
+_replica_reads_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "replica_reads_allowed", default=False
+)
+
+
+def replicas() -> list[str]:
+    return [alias for alias in settings.DATABASES if alias != PRIMARY]
+
+
+@contextmanager
+def replica_reads() -> Iterator[None]:
+    """Let reads in this block go to a replica (they may lag the primary a little)."""
+    token = _replica_reads_allowed.set(True)
+    try:
+        yield
+    finally:
+        _replica_reads_allowed.reset(token)
+
+
+class PrimaryReplicaRouter:
+    def db_for_read(self, model: type, **hints: object) -> str:
+        aliases = replicas()
+        if not aliases or not _replica_reads_allowed.get() or connections[PRIMARY].in_atomic_block:
+            return PRIMARY
+        return random.choice(aliases)  # noqa: S311 - spreading load, not security
+
+    def db_for_write(self, model: type, **hints: object) -> str:
+        return PRIMARY
+
+    def allow_relation(self, obj1: object, obj2: object, **hints: object) -> bool:
+        return True  # replicas hold the same data as the primary
+
+    def allow_migrate(self, db: str, app_label: str, **hints: object) -> bool:
+        return db == PRIMARY  # replicas get the schema by replication
+
+
+class ReplicaRoutingMiddleware:
+    """GET and HEAD read from replicas unless this client wrote recently; a request with any
+    other method reads from the primary and pins the client's next requests to it for
+    DATABASE_REPLICA_PIN_SECONDS, so it sees its own write before the replicas have it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not replicas():
+            return self.get_response(request)
+        if request.method in ("GET", "HEAD") and PIN_COOKIE not in request.COOKIES:
+            with replica_reads():
+                return self.get_response(request)
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            response.set_cookie(
+                PIN_COOKIE,
+                "1",
+                max_age=settings.DATABASE_REPLICA_PIN_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
