@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from clusterscape.core.cache import public_pages_changed
 from clusterscape.matchmaking import index as match_index
 from clusterscape.search import services as search_services
 
@@ -128,6 +129,7 @@ def _write(parsed: ParsedRecord, existing: Organisation | None) -> Organisation:
         ]
     )
     search_services.index_organisation(organisation)  # the search index, same transaction
+    public_pages_changed()  # cached public pages are stale once this commits
     match_index.index_match_profile(organisation)  # the match index, same transaction
     return organisation
 
@@ -363,6 +365,7 @@ def import_programmes(path: Path) -> ImportReport:
                 continue
             created = programme.pk is None
             programme.save()
+            public_pages_changed()
             (report.created if created else report.updated).append(programme.slug)
     report.written = True
     return report
@@ -461,6 +464,7 @@ def import_partner_links(path: Path) -> ImportReport:
                 continue
             created = link.pk is None
             link.save()
+            public_pages_changed()
             (report.created if created else report.updated).append(label)
     report.written = True
     return report
@@ -576,6 +580,7 @@ def merge_organisations(source: Organisation, target: Organisation) -> Organisat
         source.save(update_fields=["status", "merged_into", "updated_at"])
         search_services.index_organisation(source)
         search_services.index_organisation(target)
+        public_pages_changed()
     logger.info("merged %s into %s", source.slug, target.slug)
     return target
 
@@ -638,6 +643,7 @@ def import_region_centres(path: Path) -> ImportReport:
     with transaction.atomic():
         for region in changed:
             region.save(update_fields=["centre_latitude", "centre_longitude"])
+            public_pages_changed()
             report.updated.append(region.pk)
     report.written = True
     return report
