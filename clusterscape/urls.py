@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("clusterscape.registry.urls")),
     path("", include("clusterscape.search.urls")),
+    path("", include("clusterscape.matchmaking.urls")),
     path("", include("clusterscape.content.urls")),
     prefix_default_language=True,
 )

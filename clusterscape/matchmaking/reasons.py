@@ -52,7 +52,8 @@ def join(items: list[str]) -> str:
     """ "a, b and c" in the active language."""
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {gettext('and')} {items[-1]}"
+    conjunction = gettext("and")
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def render_reason(reason: Reason, labels: Labels) -> str:

@@ -1,0 +1,182 @@
+"""HTTP input of the matchmaking pages: filters, and who is looking (an organisation of the
+registry, or a description of oneself without an account)."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from clusterscape.core.forms import AccessibleErrorsMixin
+from clusterscape.registry.models import (
+    Capability,
+    Country,
+    Field,
+    Organisation,
+    Programme,
+    State,
+)
+
+from .profiles import Profile, text_terms
+from .queries import Filters, Scope
+
+MAX_CHOICES = 10
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class FiltersForm(AccessibleErrorsMixin, forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Partners from"),
+        choices=[
+            (Scope.INTERNATIONAL, _("other countries (internationalisation programme)")),
+            (Scope.ANY, _("every country, my own included")),
+        ],
+        required=False,
+    )
+    country = CodeChoiceField(
+        label=_("Country"), queryset=Country.objects.all(), required=False, to_field_name="code"
+    )
+    state = CodeChoiceField(
+        label=_("German state"), queryset=State.objects.all(), required=False, to_field_name="code"
+    )
+    field = CodeChoiceField(
+        label=_("Field"),
+        queryset=Field.objects.order_by("position", "slug"),
+        required=False,
+        to_field_name="slug",
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", "---------"), *Organisation.Kind.choices], required=False
+    )
+    programme = CodeChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.all(),
+        required=False,
+        to_field_name="slug",
+    )
+
+    def scope_value(self) -> str:
+        return self.cleaned_data.get("scope") or Scope.INTERNATIONAL
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            country=data["country"].code if data.get("country") else "",
+            state=data["state"].code if data.get("state") else "",
+            field=data["field"].slug if data.get("field") else "",
+            kind=data.get("kind") or "",
+            programme=data["programme"].slug if data.get("programme") else "",
+        )
+
+
+class ExplorerForm(FiltersForm):
+    """Either an organisation of the registry, or a description of oneself."""
+
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        required=False,
+        max_length=200,
+        help_text=_("The name or short name of a published profile."),
+    )
+    me_country = CodeChoiceField(
+        label=_("Your country"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="code",
+    )
+    me_fields = forms.ModelMultipleChoiceField(
+        label=_("Your fields"),
+        queryset=Field.objects.select_related("parent").order_by("position", "slug"),
+        required=False,
+        to_field_name="slug",
+    )
+    me_offers = forms.ModelMultipleChoiceField(
+        label=_("What you offer"),
+        queryset=Capability.objects.all(),
+        required=False,
+        to_field_name="slug",
+        help_text=_("Steps of the value chain, in your fields."),
+    )
+    me_seeks = forms.ModelMultipleChoiceField(
+        label=_("What you seek"),
+        queryset=Capability.objects.all(),
+        required=False,
+        to_field_name="slug",
+        help_text=_("Steps of the value chain, in your fields."),
+    )
+    me_targets = forms.ModelMultipleChoiceField(
+        label=_("Countries where you look for partners"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="code",
+    )
+    me_keywords = forms.CharField(
+        label=_("Your topics"),
+        required=False,
+        max_length=300,
+        help_text=_("Keywords in German or English, e.g. carbon fibre, laser welding."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("me_fields", "me_offers", "me_seeks", "me_targets"):
+            self.fields[name].label_from_instance = lambda obj: obj.name
+        self.choices: list[Organisation] = []
+        self.found: Organisation | None = None
+
+    def clean_organisation(self) -> str:
+        text = self.cleaned_data["organisation"].strip()
+        if not text:
+            return text
+        published = Organisation.objects.filter(status=Organisation.Status.PUBLISHED)
+        exact = list(
+            published.filter(Q(name__iexact=text) | Q(short_name__iexact=text) | Q(slug=text))[
+                :MAX_CHOICES
+            ]
+        )
+        if len(exact) == 1:
+            self.found = exact[0]
+            return text
+        self.choices = exact or list(
+            published.filter(Q(name__icontains=text) | Q(short_name__icontains=text)).order_by(
+                "name"
+            )[:MAX_CHOICES]
+        )
+        if not self.choices:
+            raise forms.ValidationError(_("No published organisation has this name."))
+        raise forms.ValidationError(_("Several organisations match: pick one below."))
+
+    @property
+    def describes_self(self) -> bool:
+        data = self.cleaned_data
+        return bool(
+            data.get("me_fields")
+            or data.get("me_offers")
+            or data.get("me_seeks")
+            or data.get("me_keywords")
+            or data.get("me_targets")
+            or data.get("me_country")
+        )
+
+    def described_profile(self) -> Profile:
+        """The profile of a visitor who described themselves."""
+        data = self.cleaned_data
+        fields = list(data.get("me_fields") or [])
+        slugs = [f.slug for f in fields] or [""]
+
+        def competences(capabilities) -> frozenset[tuple[str, str]]:
+            return frozenset((slug, c.slug) for slug in slugs for c in capabilities or [])
+
+        terms, words = text_terms([data.get("me_keywords") or ""])
+        return Profile(
+            country=data["me_country"].code if data.get("me_country") else "",
+            fields=frozenset(f.slug for f in fields),
+            areas=frozenset(f.parent.slug if f.parent_id else f.slug for f in fields),
+            offers=competences(data.get("me_offers")),
+            seeks=competences(data.get("me_seeks")),
+            target_countries=frozenset(c.code for c in data.get("me_targets") or []),
+            terms=terms,
+            words=words,
+        )

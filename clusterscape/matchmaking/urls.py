@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "matchmaking"
+
+urlpatterns = [
+    path(
+        "clusters/<slug:slug>/partners/",
+        views.organisation_partners,
+        name="organisation-partners",
+    ),
+    path("partners/", views.explorer, name="explorer"),
+    path("partners/compare/", views.compare, name="compare"),
+    path("partners/bookmarks/", views.bookmarks, name="bookmarks"),
+    path("partners/bookmarks/<slug:slug>/", views.bookmark, name="bookmark"),
+]

@@ -1,0 +1,147 @@
+"""Pages of matchmaking: partners of a profile, the match explorer, comparing two
+candidates, bookmarks."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clusterscape.registry.models import Organisation
+
+from . import services
+from .forms import ExplorerForm, FiltersForm
+from .index import organisations_for_match
+from .presentation import present
+from .profiles import Profile, organisation_profile
+from .queries import idf_for, profile_of, recommend
+from .reasons import Labels, render_hint, render_reason
+from .scoring import hints, score
+
+RESULTS = 20
+COMPARED = 2
+
+
+def published(slug: str) -> Organisation:
+    return get_object_or_404(
+        Organisation.objects.select_related("country"),
+        slug=slug,
+        status=Organisation.Status.PUBLISHED,
+    )
+
+
+def stored_profile(organisation: Organisation) -> Profile:
+    """The indexed profile, or one made now if the index does not hold it yet."""
+    found = profile_of(organisation)
+    if found is None:
+        found = organisation_profile(organisations_for_match().get(pk=organisation.pk))
+    return found
+
+
+def _results_context(request: HttpRequest, a: Profile, form: FiltersForm) -> dict:
+    matches = recommend(a, limit=RESULTS, scope=form.scope_value(), filters=form.filters())
+    bookmarked = services.bookmarked_ids(request.user, request.session)
+    return {
+        "recommendations": present(a, matches, bookmarked=bookmarked),
+        "hidden": [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in {"compare", "for"}
+            for value in values
+        ],
+        "hints": [render_hint(code) for code in hints(a)],
+        "query": request.GET.urlencode(),
+    }
+
+
+def _render(request: HttpRequest, template: str, context: dict, *, status: int = 200):
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "matchmaking/partials/results.html"
+    return render(request, template, context, status=status)
+
+
+def organisation_partners(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = published(slug)
+    form = FiltersForm(request.GET)
+    context = {"organisation": organisation, "form": form, "for_slug": organisation.slug}
+    if not form.is_valid():
+        return _render(request, "matchmaking/organisation_partners.html", context, status=400)
+    context.update(_results_context(request, stored_profile(organisation), form))
+    return _render(request, "matchmaking/organisation_partners.html", context)
+
+
+def explorer(request: HttpRequest) -> HttpResponse:
+    form = ExplorerForm(request.GET or None)
+    context = {"form": form, "recommendations": None}
+    if not form.is_bound:
+        return render(request, "matchmaking/explorer.html", context)
+    if not form.is_valid():
+        return _render(request, "matchmaking/explorer.html", context, status=400)
+    if form.found is not None:
+        context["organisation"] = form.found
+        context["for_slug"] = form.found.slug
+        a = stored_profile(form.found)
+    elif form.describes_self:
+        a = form.described_profile()
+    else:
+        return _render(request, "matchmaking/explorer.html", context)
+    context.update(_results_context(request, a, form))
+    return _render(request, "matchmaking/explorer.html", context)
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    """Two candidates side by side, for an organisation (`for`) or a description."""
+    slugs = request.GET.getlist("compare")
+    form = ExplorerForm(request.GET)
+    back = reverse("matchmaking:explorer") + "?" + request.GET.urlencode()
+    if request.GET.get("for"):
+        organisation = published(request.GET["for"])
+        a = stored_profile(organisation)
+        back = (
+            reverse("matchmaking:organisation-partners", args=[organisation.slug])
+            + "?"
+            + request.GET.urlencode()
+        )
+    elif form.is_valid() and (form.found or form.describes_self):
+        organisation = form.found
+        a = stored_profile(organisation) if organisation else form.described_profile()
+    else:
+        raise Http404
+    context = {"organisation": organisation, "back": back, "columns": []}
+    if len(slugs) != COMPARED or slugs[0] == slugs[1]:
+        context["error"] = _("Pick two different organisations to compare.")
+        return render(request, "matchmaking/compare.html", context, status=400)
+    candidates = [published(slug) for slug in slugs]
+    profiles = [stored_profile(candidate) for candidate in candidates]
+    idf, _df, _total = idf_for(sorted({t for p in (a, *profiles) for t in p.terms}))
+    matches = [score(a, b, idf) for b in profiles]
+    context["columns"] = present(a, matches)
+    context["rows"] = ["score", "thematic", "complementarity", "fit"]
+    labels = Labels.load()
+    context["reason_lists"] = [
+        [render_reason(reason, labels) for reason in match.reasons] for match in matches
+    ]
+    return render(request, "matchmaking/compare.html", context)
+
+
+@require_POST
+def bookmark(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = published(slug)
+    services.toggle_bookmark(request.user, request.session, organisation)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("matchmaking:bookmarks")
+    return redirect(target)
+
+
+def bookmarks(request: HttpRequest) -> HttpResponse:
+    ids = services.bookmarked_ids(request.user, request.session)
+    organisations = (
+        Organisation.objects.filter(pk__in=ids, status=Organisation.Status.PUBLISHED)
+        .select_related("country")
+        .order_by("name")
+    )
+    return render(request, "matchmaking/bookmarks.html", {"organisations": organisations})
