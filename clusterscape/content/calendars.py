@@ -9,10 +9,11 @@ import datetime
 import zoneinfo
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
 from .models import Event
@@ -73,6 +74,16 @@ def calendar_of(events: Iterable[Event], *, request: HttpRequest, name: str) -> 
         cal.add_missing_timezones(
             first_date=first.replace(month=1, day=1),
             last_date=last.replace(year=last.year + 1, month=1, day=1),
+        )
+    else:
+        # RFC 5545 asks for at least one component: an empty feed carries the site's zone.
+        today = timezone.localdate()
+        cal.add_component(
+            Timezone.from_tzinfo(
+                zoneinfo.ZoneInfo(settings.TIME_ZONE),
+                first_date=today.replace(month=1, day=1),
+                last_date=today.replace(year=today.year + 1, month=1, day=1),
+            )
         )
     return cal
 

@@ -66,6 +66,7 @@ class EventFactory(ContentFactory):
 class FundingCallFactory(ContentFactory):
     class Meta:
         model = FundingCall
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Call {n}")
     slug = factory.Sequence(lambda n: f"call-{n}")
