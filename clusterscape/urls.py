@@ -4,13 +4,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from clusterscape.api.api import api
+from clusterscape.content.sitemaps import SITEMAPS as CONTENT_SITEMAPS
 from clusterscape.core.views import robots_txt
 from clusterscape.registry.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", robots_txt, name="robots-txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS | CONTENT_SITEMAPS}, name="sitemap"),
     path("api/v1/", api.urls),
 ]
 
