@@ -62,6 +62,14 @@ class FundingProgramme(LocalizedNameMixin, models.Model):
         default=True,
         help_text=_("Partners must be outside the applicant's country."),
     )
+    phases_may_overlap = models.BooleanField(
+        _("phases may overlap"),
+        default=False,
+        help_text=_(
+            "Whether the implementation phase may start before the concept phase ends; "
+            "otherwise it must start after it."
+        ),
+    )
     description_de = models.TextField(_("description (German)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     source_urls = models.TextField(_("source URLs"), blank=True, help_text=_("One URL per line."))

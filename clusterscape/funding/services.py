@@ -30,6 +30,7 @@ from .models import (
     ExchangeAttachment,
     ExchangeComment,
     ExchangePost,
+    FundingProgramme,
     Grant,
     Milestone,
     Partnership,
@@ -124,6 +125,85 @@ def _foreign_partner_errors(
             % {"country": own[0].name}
         }
     return {}
+
+
+# -- programmes and rounds ------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_programme(programme: FundingProgramme, *, by: User | None) -> FundingProgramme:
+    """A programme and its rules; rules that are left empty do not limit anything."""
+    created = programme.pk is None
+    errors = _negative_amounts(programme, ["cap_per_cluster_eur"])
+    for name in ("concept_phase_max_months", "implementation_phase_max_months"):
+        if getattr(programme, name) == 0:
+            errors[name] = _("A phase of at most 0 months allows nothing; leave it empty instead.")
+    _validate(programme, errors)
+    programme.save()
+    _record(programme, by=by, created=created)
+    public_pages_changed()
+    return programme
+
+
+@transaction.atomic
+def save_round(round: Round, *, by: User | None) -> Round:
+    created = round.pk is None
+    errors = {}
+    if round.call_opens and round.call_closes and round.call_closes < round.call_opens:
+        errors["call_closes"] = _(
+            "The call closes on %(closes)s, before it opens on %(opens)s."
+        ) % {
+            "closes": round.call_closes.isoformat(),
+            "opens": round.call_opens.isoformat(),
+        }
+    _validate(round, errors)
+    round.save()
+    _record(round, by=by, created=created)
+    public_pages_changed()
+    return round
+
+
+@transaction.atomic
+def save_criterion(criterion: Criterion, *, by: User | None) -> Criterion:
+    created = criterion.pk is None
+    _validate(criterion, {})
+    criterion.save()
+    _record(criterion, by=by, created=created)
+    return criterion
+
+
+@transaction.atomic
+def record_published_selection(
+    round: Round,
+    organisation,
+    *,
+    partner_countries: Iterable[Country],
+    source_urls: Iterable[str],
+    by: User | None,
+) -> tuple[Application, bool]:
+    """A selection that a public source reports (the seed of past rounds): a selected
+    application with an empty grant and a partnership per partner country, stage not
+    published. Budgets and dates stay empty. Returns the application and whether it is new."""
+    existing = Application.objects.filter(round=round, organisation=organisation).first()
+    if existing is not None:
+        return existing, False
+    application = Application(
+        round=round,
+        organisation=organisation,
+        status=Application.Status.SELECTED,
+        decision_reason=_("Selection published by the programme."),
+        source_urls="\n".join(source_urls),
+    )
+    countries = list(partner_countries)
+    save_application(application, by=by, partner_countries=countries, check_dates=False)
+    grant = Grant(application=application, source_urls=application.source_urls)
+    save_grant(grant, by=by)
+    for country in countries:
+        save_partnership(
+            Partnership(grant=grant, partner_country=country, source_urls=grant.source_urls),
+            by=by,
+        )
+    return application, True
 
 
 # -- applications ------------------------------------------------------------------------
@@ -357,7 +437,24 @@ def grant_errors(grant: Grant) -> dict[str, str]:
                 % {"phase": label, "months": months_in(start, end), "most": most},
             )
     if (
-        grant.concept_end is not None
+        grant.concept_start is not None
+        and grant.implementation_start is not None
+        and grant.implementation_start < grant.concept_start
+    ):
+        errors.setdefault(
+            "implementation_start",
+            _(
+                "The implementation phase starts on %(start)s, before the concept phase starts "
+                "on %(concept)s."
+            )
+            % {
+                "start": grant.implementation_start.isoformat(),
+                "concept": grant.concept_start.isoformat(),
+            },
+        )
+    if (
+        not programme.phases_may_overlap
+        and grant.concept_end is not None
         and grant.implementation_start is not None
         and grant.implementation_start <= grant.concept_end
     ):

@@ -611,3 +611,60 @@ def test_add_attachment_rejects_a_too_large_file(monkeypatch):
         )
 
     assert messages(error) == {"file": ["The file has 11 bytes; at most 10 are accepted."]}
+
+
+def test_save_grant_accepts_overlapping_phases_where_the_programme_allows_them():
+    grant = DatedGrantFactory(application__round__programme__phases_may_overlap=True)
+    grant.implementation_start = datetime.date(2017, 7, 1)
+    grant.implementation_end = datetime.date(2020, 6, 30)
+
+    services.save_grant(grant, by=None)
+
+    assert Grant.objects.get().implementation_start == datetime.date(2017, 7, 1)
+
+
+def test_save_grant_rejects_implementation_before_the_concept_even_with_overlap():
+    grant = DatedGrantFactory(application__round__programme__phases_may_overlap=True)
+    grant.implementation_start = datetime.date(2015, 12, 1)
+    grant.implementation_end = datetime.date(2018, 11, 30)
+
+    with pytest.raises(ValidationError) as error:
+        services.save_grant(grant, by=None)
+
+    assert messages(error) == {
+        "implementation_start": [
+            "The implementation phase starts on 2015-12-01, before the concept phase starts on "
+            "2016-01-01."
+        ]
+    }
+
+
+def test_save_round_closing_before_opening_is_rejected():
+    round = RoundFactory.build(
+        programme=FundingProgrammeFactory(),
+        call_opens=datetime.date(2016, 11, 18),
+        call_closes=datetime.date(2016, 3, 15),
+    )
+
+    with pytest.raises(ValidationError) as error:
+        services.save_round(round, by=None)
+
+    assert messages(error) == {
+        "call_closes": ["The call closes on 2016-03-15, before it opens on 2016-11-18."]
+    }
+
+
+def test_save_programme_rejects_a_negative_cap_and_a_zero_phase():
+    programme = FundingProgrammeFactory.build(
+        cap_per_cluster_eur=Decimal("-1"), concept_phase_max_months=0
+    )
+
+    with pytest.raises(ValidationError) as error:
+        services.save_programme(programme, by=None)
+
+    assert messages(error) == {
+        "cap_per_cluster_eur": ["Amounts cannot be negative."],
+        "concept_phase_max_months": [
+            "A phase of at most 0 months allows nothing; leave it empty instead."
+        ],
+    }

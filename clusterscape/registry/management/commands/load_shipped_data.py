@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from clusterscape.registry import fileformats, services
@@ -41,3 +42,4 @@ class Command(BaseCommand):
                 f"{name}: {len(report.created)} created, {len(report.updated)} updated, "
                 f"{len(report.unchanged)} unchanged"
             )
+        call_command("load_funding")  # the funding programme's seed (funding app)
