@@ -20,6 +20,7 @@ terms and only the engines differ:
   stream keeps every word in order, for quoted phrases (which match folded words exactly).
 """
 
+import itertools
 import re
 import threading
 import unicodedata
@@ -209,6 +210,29 @@ def deletion_keys(term: str, max_distance: int = 2) -> set[str]:
     return keys
 
 
+# Words whose analysis an analyzer remembers. The vocabulary of a corpus is Zipfian: a few
+# thousand words make up most of any text, so a bounded memo answers nearly every word.
+TERM_CACHE_SIZE = 200_000
+
+
+class BoundedMemo(dict):
+    """key → compute(key), remembered; when full, the older half is forgotten (insertion
+    order), so the words in use stay and memory stays bounded."""
+
+    def __init__(self, compute, size: int) -> None:
+        super().__init__()
+        self._compute = compute
+        self._size = size
+
+    def __missing__(self, key):
+        value = self._compute(key)
+        if len(self) >= self._size:
+            for old in list(itertools.islice(self, len(self) // 2)):
+                del self[old]
+        self[key] = value
+        return value
+
+
 class Analyzer:
     """Turns document text into index terms; holds the compound lexicon."""
 
@@ -217,7 +241,9 @@ class Analyzer:
             word for word in (*BASE_LEXICON, *lexicon) if len(word) >= MIN_PART_LENGTH
         )
         self._parts: dict[str, tuple[str, ...]] = {}
-        self._terms: dict[str, tuple[str, ...]] = {}
+        self._terms = BoundedMemo(self._word_terms, TERM_CACHE_SIZE)
+        # word → its index terms joined by spaces ("" for a stop word), for documents
+        self._joined = BoundedMemo(self._joined_terms, TERM_CACHE_SIZE)
 
     @classmethod
     def from_labels(cls, labels: Iterable[str]) -> "Analyzer":
@@ -254,16 +280,49 @@ class Analyzer:
 
     def word_terms(self, word: str) -> tuple[str, ...]:
         """Everything one folded word of a document is indexed by (sorted)."""
-        cached = self._terms.get(word)
-        if cached is not None:
-            return cached
+        return self._terms[word]
+
+    def _word_terms(self, word: str) -> tuple[str, ...]:
         terms = set(word_forms(word))
         for part in self.compound_parts(word):
             terms.update(word_forms(part))
-        found = tuple(sorted(terms))
-        if len(self._terms) < 500_000:
-            self._terms[word] = found
-        return found
+        return tuple(sorted(terms))
+
+    def _joined_terms(self, word: str) -> str:
+        return " ".join(self._terms[word]) if is_indexed_word(word) else ""
+
+    def split(self, text: str) -> tuple[str, list[str]]:
+        """A text folded, and its words in order (the phrase stream of that text)."""
+        folded = fold(text)
+        return folded, WORD_RE.findall(folded)
+
+    def joined_terms(self, folded: str, found_words: list[str], hyphenated: set[str]) -> str:
+        """What `terms` gives for a text already split, joined by spaces (the form the
+        engines index); the joined hyphenated words are also added to `hyphenated`."""
+        joined = " ".join(filter(None, map(self._joined.__getitem__, found_words)))
+        if "-" in folded:
+            extra = []
+            for word in HYPHENATED_RE.findall(folded):
+                word = word.replace("-", "")
+                hyphenated.add(word)
+                extra.extend(word_forms(word))
+            if extra:
+                joined = f"{joined} {' '.join(extra)}" if joined else " ".join(extra)
+        return joined
+
+    def vocabulary(self, found_words: set[str], hyphenated: set[str]) -> dict[str, bool]:
+        """The vocabulary entries (term → is a whole word) of texts with these distinct
+        words and joined hyphenated words."""
+        terms: dict[str, bool] = {}
+        for word in found_words:
+            if is_indexed_word(word):
+                terms.update(dict.fromkeys(self._terms[word], False))
+        for word in hyphenated:
+            terms.update(dict.fromkeys(word_forms(word), False))
+        for word in found_words:
+            if is_indexed_word(word) and not word.isdigit():
+                terms[word] = True
+        return terms
 
     def terms(self, text: str) -> list[str]:
         """The index terms of a text: the terms of each word in turn (so a word used twice

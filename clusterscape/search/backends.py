@@ -65,18 +65,29 @@ class SearchBackend:
         """Add terms (term → is a whole word) to the vocabulary."""
         existing: dict[str, bool] = {}
         names = list(terms)
-        for start in range(0, len(names), TERM_CHUNK):
-            chunk = names[start : start + TERM_CHUNK]
-            existing.update(
-                SearchTerm.objects.filter(term__in=chunk).values_list("term", "surface")
+        with connection.cursor() as cursor:
+            for start in range(0, len(names), TERM_CHUNK):
+                chunk = names[start : start + TERM_CHUNK]
+                cursor.execute(
+                    "SELECT term, surface FROM search_searchterm WHERE term IN ("
+                    + ", ".join(["%s"] * len(chunk))
+                    + ")",
+                    chunk,
+                )
+                existing.update((term, bool(surface)) for term, surface in cursor.fetchall())
+            new = {term: surface for term, surface in terms.items() if term not in existing}
+            upgraded = [t for t, surface in terms.items() if surface and existing.get(t) is False]
+            self.insert_ignoring_duplicates(
+                "search_searchterm", ("term", "surface"), list(new.items())
             )
-        new = {term: surface for term, surface in terms.items() if term not in existing}
-        upgraded = [t for t, surface in terms.items() if surface and existing.get(t) is False]
-        self.insert_ignoring_duplicates("search_searchterm", ("term", "surface"), list(new.items()))
-        for start in range(0, len(upgraded), TERM_CHUNK):
-            SearchTerm.objects.filter(term__in=upgraded[start : start + TERM_CHUNK]).update(
-                surface=True
-            )
+            for start in range(0, len(upgraded), TERM_CHUNK):
+                chunk = upgraded[start : start + TERM_CHUNK]
+                cursor.execute(
+                    "UPDATE search_searchterm SET surface = %s WHERE term IN ("
+                    + ", ".join(["%s"] * len(chunk))
+                    + ")",
+                    [True, *chunk],
+                )
         self.after_new_words([t for t, surface in new.items() if surface] + upgraded)
 
     def insert_ignoring_duplicates(
@@ -94,6 +105,30 @@ class SearchBackend:
             cursor.executemany(sql, rows)
 
     INSERT_IGNORING = "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING"
+
+    def insert_rows(
+        self, table: str, columns: tuple[str, ...], rows: list[list], *, with_ids: bool = True
+    ) -> list[int]:
+        """Insert rows in as few statements as the engine allows. With with_ids, the first
+        column is "id": the rows are given without it, get new ids, and the ids are
+        returned in order."""
+        if not rows:
+            return []
+        ids = self.new_ids(table, len(rows)) if with_ids else []
+        if with_ids:
+            rows = [[pk, *row] for pk, row in zip(ids, rows, strict=True)]
+        self.write_rows(table, columns, rows)
+        return ids
+
+    def new_ids(self, table: str, count: int) -> list[int]:
+        raise NotImplementedError
+
+    def write_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
+        placeholders = ", ".join(["%s"] * len(columns))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
+            )
 
     def after_new_words(self, words: list[str]) -> None:
         """Hook for backends that keep their own structure over the whole words."""
@@ -150,6 +185,35 @@ class SQLiteBackend(SearchBackend):
         return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [
             f'phrase_terms : "{safe}"'
         ]
+
+    def new_ids(self, table: str, count: int) -> list[int]:
+        """The next ids of an AUTOINCREMENT table: the transaction holds SQLite's write lock
+        (it has written already or writes now), so no one else takes them."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
+                "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                [table],
+            )
+            last = cursor.fetchone()[0]
+        return list(range(last + 1, last + 1 + count))
+
+    # Rows per INSERT statement. FTS5 flushes its pending terms at every statement that
+    # fires the insert trigger, so one statement per row would write a segment per row.
+    ROWS_PER_STATEMENT = 500
+
+    def write_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
+        """Multi-row INSERTs (at most 32,766 variables each)."""
+        per_statement = min(self.ROWS_PER_STATEMENT, 32_766 // len(columns))
+        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                    + ", ".join([row_sql] * len(chunk)),
+                    [value for row in chunk for value in row],
+                )
 
     def typo_candidates(self, budgets: dict[str, int]) -> dict[str, set[str]]:
         words = list(budgets)
@@ -227,6 +291,21 @@ class PostgresBackend(SearchBackend):
             "WHERE d.search_vector @@ q"
         )
         return sql, [self.tsquery(query, any_term=any_term, names_only=names_only)]
+
+    def new_ids(self, table: str, count: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+
+    def write_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
+        """COPY: one stream for every row."""
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
 
     def phrase_sql(self, words: list[str]) -> tuple[str, list]:
         safe = " <-> ".join(f"'{word}':D" for word in words if SAFE_TERM_RE.fullmatch(word))

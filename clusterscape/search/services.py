@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from clusterscape.registry.models import Field, Organisation, ProgrammeMembership
@@ -20,7 +20,7 @@ from clusterscape.registry.models import Field, Organisation, ProgrammeMembershi
 from . import analysis, sources
 from .backends import get_backend
 from .lexicon import current_analyzer, reset_analyzer
-from .models import SearchDocument, SearchFacet
+from .models import SearchDocument
 
 INDEX_CHUNK = 500
 
@@ -153,58 +153,82 @@ def organisation_document(organisation: Organisation) -> IndexedDocument:
     )
 
 
-def analysed(document: IndexedDocument, analyzer: analysis.Analyzer) -> SearchDocument:
-    """The row of the index for a document: its text analysed for the engines."""
+# The columns of search_searchdocument written by `_store`, in the order of `_row`.
+DOCUMENT_COLUMNS = (
+    "id",
+    "kind",
+    "object_id",
+    "slug",
+    "title",
+    "short_name",
+    "body",
+    "keywords",
+    "name_key",
+    "short_key",
+    "alias_key",
+    "sort_key",
+    "title_terms",
+    "short_terms",
+    "keyword_terms",
+    "body_terms",
+    "phrase_terms",
+    "latitude",
+    "longitude",
+    "date_start",
+    "date_end",
+    "is_public",
+    "updated_at",
+)
+
+
+def _row(
+    document: IndexedDocument,
+    analyzer: analysis.Analyzer,
+    found_words: set[str],
+    hyphenated: set[str],
+) -> list:
+    """The values of the index row of a document (without its id), its text analysed for
+    the engines; its distinct words and joined hyphenated words go to the sets given (for
+    the vocabulary). Each text is folded and split once for its terms and the phrase
+    stream alike."""
     name_key = analysis.key(document.title)
     alias_key = analysis.key(analysis.alias(document.title))
-    return SearchDocument(
-        kind=document.kind,
-        object_id=document.object_id,
-        slug=document.slug,
-        title=document.title[:255],
-        short_name=document.short_name[:100],
-        body=document.body,
-        keywords=document.keywords,
-        name_key=name_key[:255],
-        short_key=analysis.key(document.short_name)[:100],
-        alias_key=alias_key[:255] if alias_key != name_key else "",
-        sort_key=analysis.fold(document.title).strip()[:255],
-        title_terms=" ".join(analyzer.terms(document.title)),
-        short_terms=" ".join(analyzer.terms(document.short_name)),
-        keyword_terms=" ".join(analyzer.terms(document.keywords)),
-        body_terms=" ".join(analyzer.terms(f"{document.body}\n{document.background}")),
-        phrase_terms=" ".join(
-            analysis.words(
-                "\n".join(
-                    (
-                        document.title,
-                        document.short_name,
-                        document.keywords,
-                        document.body,
-                        document.background,
-                    )
-                )
-            )
-        ),
-        latitude=document.latitude,
-        longitude=document.longitude,
-        date_start=document.date_start,
-        date_end=document.date_end,
-        is_public=True,
-        updated_at=document.updated_at or timezone.now(),
-    )
+    title_folded, title_words = analyzer.split(document.title)
+    short_folded, short_words = analyzer.split(document.short_name)
+    keywords_folded, keyword_words = analyzer.split(document.keywords)
+    body_folded, body_words = analyzer.split(f"{document.body}\n{document.background}")
+    phrase = [*title_words, *short_words, *keyword_words, *body_words]
+    found_words.update(phrase)
+    return [
+        document.kind,
+        document.object_id,
+        document.slug,
+        document.title[:255],
+        document.short_name[:100],
+        document.body,
+        document.keywords,
+        name_key[:255],
+        "".join(short_words)[:100],
+        alias_key[:255] if alias_key != name_key else "",
+        title_folded.strip()[:255],
+        analyzer.joined_terms(title_folded, title_words, hyphenated),
+        analyzer.joined_terms(short_folded, short_words, hyphenated),
+        analyzer.joined_terms(keywords_folded, keyword_words, hyphenated),
+        analyzer.joined_terms(body_folded, body_words, hyphenated),
+        " ".join(phrase),
+        document.latitude,
+        document.longitude,
+        document.date_start,
+        document.date_end,
+        True,
+        document.updated_at or timezone.now(),
+    ]
 
 
-def vocabulary_of(row: SearchDocument) -> dict[str, bool]:
-    """The terms of an index row for the vocabulary (term → is a whole word)."""
-    terms: dict[str, bool] = {}
-    for column in (row.title_terms, row.short_terms, row.keyword_terms, row.body_terms):
-        for term in column.split():
-            terms.setdefault(term, False)
-    for word in row.phrase_terms.split():
-        if analysis.is_indexed_word(word) and not word.isdigit():
-            terms[word] = True
-    return terms
+def analysed(document: IndexedDocument, analyzer: analysis.Analyzer) -> SearchDocument:
+    """The row of the index for a document: its text analysed for the engines."""
+    values = _row(document, analyzer, set(), set())
+    return SearchDocument(**dict(zip(DOCUMENT_COLUMNS[1:], values, strict=True)))
 
 
 def store_documents(documents: Iterable[IndexedDocument]) -> int:
@@ -216,37 +240,38 @@ def store_documents(documents: Iterable[IndexedDocument]) -> int:
     return len(_store(documents))
 
 
-def _store(documents: Iterable[IndexedDocument]) -> list[SearchDocument]:
+def _store(documents: Iterable[IndexedDocument]) -> list[int]:
+    """Write documents in chunks of plain multi-row statements (COPY on PostgreSQL); the
+    facet counts and the vocabulary are brought up to date once, at the end, within the
+    same transaction. Returns the ids of the rows written."""
     analyzer = current_analyzer()
     backend = get_backend()
-    written: list[SearchDocument] = []
+    written: list[int] = []
+    counts: Counter = Counter()
+    found_words: set[str] = set()
+    hyphenated: set[str] = set()
     with transaction.atomic():
         for chunk in _chunks(documents, INDEX_CHUNK):
-            rows = [analysed(document, analyzer) for document in chunk]
+            rows = [_row(document, analyzer, found_words, hyphenated) for document in chunk]
             by_kind: dict[str, list[int]] = {}
-            for row in rows:
-                by_kind.setdefault(row.kind, []).append(row.object_id)
+            for document in chunk:
+                by_kind.setdefault(document.kind, []).append(document.object_id)
             for kind, object_ids in by_kind.items():
-                _delete_documents(kind, object_ids)
-            SearchDocument.objects.bulk_create(rows)
+                counts.update(_delete_documents(kind, object_ids, update_counts=False))
+            ids = backend.insert_rows("search_searchdocument", DOCUMENT_COLUMNS, rows)
             facets = [
-                (row.pk, name[:20], value[:80])
-                for row, document in zip(rows, chunk, strict=True)
+                (pk, name[:20], value[:80])
+                for pk, document in zip(ids, chunk, strict=True)
                 # every document has its kind as facet "type"
                 for name, value in dict.fromkeys([("type", document.kind), *document.facets])
             ]
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO search_searchfacet (document_id, name, value) VALUES (%s, %s, %s)",
-                    facets,
-                )
-            _add_to_counts(Counter((name, value) for _pk, name, value in facets))
-            vocabulary: dict[str, bool] = {}
-            for row in rows:
-                for term, surface in vocabulary_of(row).items():
-                    vocabulary[term] = vocabulary.get(term, False) or surface
-            backend.add_terms(vocabulary)
-            written.extend(rows)
+            backend.insert_rows(
+                "search_searchfacet", ("document_id", "name", "value"), facets, with_ids=False
+            )
+            counts.update((name, value) for _pk, name, value in facets)
+            written.extend(ids)
+        _add_to_counts(counts)
+        backend.add_terms(analyzer.vocabulary(found_words, hyphenated))
     return written
 
 
@@ -261,25 +286,45 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _delete_documents(kind: str, object_ids: list[int]) -> int:
-    """Remove documents with their facets, taking them off the facet counts."""
-    documents = SearchDocument.objects.filter(kind=kind, object_id__in=object_ids)
-    removed = Counter(
-        {
-            (name, value): -count
-            for name, value, count in SearchFacet.objects.filter(document__in=documents)
-            .values_list("name", "value")
-            .annotate(count=Count("pk"))
-            .values_list("name", "value", "count")
-        }
-    )
-    _deleted, by_model = documents.delete()
-    _add_to_counts(removed)
-    return by_model.get(SearchDocument._meta.label, 0)
+def _delete_documents(kind: str, object_ids: list[int], *, update_counts: bool = True) -> Counter:
+    """Remove documents with their facets, taking them off the facet counts (or returning
+    the changes to the counts, without update_counts). Plain statements: the ORM would load
+    every document to cascade to its facets."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM search_searchdocument WHERE kind = %s AND object_id IN ("
+            + ", ".join(["%s"] * len(object_ids))
+            + ")",
+            [kind, *object_ids],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        if not ids:
+            return Counter()
+        placeholders = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            "SELECT name, value, COUNT(*) FROM search_searchfacet "
+            f"WHERE document_id IN ({placeholders}) GROUP BY name, value",
+            ids,
+        )
+        removed = Counter({(name, value): -count for name, value, count in cursor.fetchall()})
+        removed[REMOVED] = len(ids)
+        cursor.execute(f"DELETE FROM search_searchfacet WHERE document_id IN ({placeholders})", ids)
+        cursor.execute(f"DELETE FROM search_searchdocument WHERE id IN ({placeholders})", ids)
+    if update_counts:
+        _add_to_counts(removed)
+    return removed
+
+
+# The key under which `_delete_documents` reports how many documents it removed.
+REMOVED = ("", "")
 
 
 def _add_to_counts(changes: Counter) -> None:
-    rows = [(name, value, change) for (name, value), change in changes.items() if change]
+    rows = [
+        (name, value, change)
+        for (name, value), change in changes.items()
+        if change and (name, value) != REMOVED
+    ]
     if not rows:
         return
     with connection.cursor() as cursor:
@@ -294,7 +339,7 @@ def _add_to_counts(changes: Counter) -> None:
 def unindex(kind: str, object_id: int) -> int:
     """Remove an object's document from the index; returns how many were removed."""
     with transaction.atomic():
-        return min(1, _delete_documents(kind, [object_id]))
+        return min(1, _delete_documents(kind, [object_id])[REMOVED])
 
 
 def index_organisation(organisation: Organisation) -> SearchDocument | None:
@@ -304,7 +349,7 @@ def index_organisation(organisation: Organisation) -> SearchDocument | None:
     if stored is None:
         unindex(SearchDocument.Kind.ORGANISATION, organisation.pk)
         return None
-    return _store([organisation_document(stored)])[0]
+    return SearchDocument.objects.get(pk=_store([organisation_document(stored)])[0])
 
 
 def rebuild_index() -> int:
