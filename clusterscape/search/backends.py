@@ -302,10 +302,10 @@ class PostgresBackend(SearchBackend):
 
     def write_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
         """COPY: one stream for every row."""
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def phrase_sql(self, words: list[str]) -> tuple[str, list]:
         safe = " <-> ".join(f"'{word}':D" for word in words if SAFE_TERM_RE.fullmatch(word))
