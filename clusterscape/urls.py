@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("clusterscape.search.urls")),
     path("", include("clusterscape.matchmaking.urls")),
     path("", include("clusterscape.content.urls")),
+    path("", include("clusterscape.funding.urls")),
     prefix_default_language=True,
 )
 
