@@ -1,0 +1,80 @@
+"""Every list page and API list answers in a fixed number of queries: the same with one
+organisation as with three (no N+1), and exactly the number below, so a new query on a list
+is a decision, not an accident."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from clusterscape.registry.models import Capability, Competence, Field, State
+from clusterscape.registry.tests.factories import (
+    OrganisationFactory,
+    ProgrammeFactory,
+    ProgrammeMembershipFactory,
+    SourceFactory,
+)
+from clusterscape.search.services import index_organisation
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+# path -> queries it takes, with 1 and with 3 organisations
+LIST_PAGES = {
+    "/en/": 8,
+    "/en/clusters/": 3,
+    "/en/clusters/?view=map": 3,
+    "/en/clusters/?q=automotive&state=DE-BW&sort=name": 6,
+    "/en/clusters/map.json": 2,
+    "/en/states/": 1,
+    "/en/states/baden-wuerttemberg/": 7,
+    "/en/fields/": 3,
+    "/en/fields/mobility/": 8,
+    "/en/fields/automotive/": 7,
+    "/en/programmes/": 1,
+    "/en/programmes/leading-edge/": 4,
+    "/en/about/data/": 11,
+    "/en/search/?q=automotive": 4,
+    "/api/v1/search?q=automotive": 4,
+    "/api/v1/search?state=DE-BW&page_size=50": 4,
+}
+
+
+def landscape(count: int) -> None:
+    """`count` published organisations with everything a list row shows."""
+    programme = ProgrammeFactory(slug="leading-edge")
+    state = State.objects.get(code="DE-BW")
+    automotive = Field.objects.get(slug="automotive")
+    research = Capability.objects.get(slug="research")
+    for number in range(count):
+        organisation = OrganisationFactory(
+            name=f"Automotive Cluster {number}", city="Stuttgart", latitude=48.8, longitude=9.2
+        )
+        organisation.states.add(state)
+        organisation.fields.add(automotive)
+        Competence.objects.create(
+            organisation=organisation,
+            direction=Competence.Direction.OFFERS,
+            field=automotive,
+            capability=research,
+        )
+        ProgrammeMembershipFactory(organisation=organisation, programme=programme, year=2012)
+        SourceFactory(organisation=organisation)
+        index_organisation(organisation)
+
+
+def queries_for(client, path: str) -> int:
+    cache.clear()
+    client.get(path)  # first request: one-off lookups of the process (e.g. content types)
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(captured)
+
+
+@pytest.mark.parametrize("path", LIST_PAGES)
+@pytest.mark.parametrize("count", [1, 3])
+def test_list_answers_in_a_fixed_number_of_queries(client, path, count):
+    landscape(count)
+
+    assert queries_for(client, path) == LIST_PAGES[path]
