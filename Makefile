@@ -96,11 +96,15 @@ test-postgres: $(STAMP) messages assets chromium
 
 test: lint test-sqlite test-postgres
 
-# Search benchmark on synthetic corpora in databases of its own (var/bench/, and the
-# PostgreSQL database clusterscape_bench); results in bench/results/. BENCH_ARGS=--full
-# adds 1,000,000 documents.
-bench: $(STAMP) | var
+# Benchmarks in databases of their own (var/bench/, and the PostgreSQL database
+# clusterscape_bench, created and dropped); results in bench/results/.
+# - search: synthetic corpora, BENCH_ARGS=--full adds 1,000,000 documents;
+# - site: 20,000 synthetic organisations, gunicorn on loopback under load from `hey`
+#   (installed from Debian when missing), SITE_BENCH_ARGS e.g. --duration 30.
+bench: $(STAMP) messages assets | var
+	@command -v hey >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y hey)
 	DEBUG=1 BENCH_PG_URL='$(BENCH_PG_URL)' $(BIN)/python bench/search_bench.py $(BENCH_ARGS)
+	BENCH_PG_URL='$(BENCH_PG_URL)' $(BIN)/python bench/site_bench.py $(SITE_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 var/build node_modules

@@ -1,0 +1,321 @@
+"""Load test of the production server: gunicorn on loopback, driven by `hey`, over a bench
+database of 20,000 synthetic organisations (plus the shipped real ones).
+
+    .venv/bin/python bench/site_bench.py [--backend postgresql|sqlite] [--size 20000]
+                                         [--duration 15] [--concurrency 8] [--reuse]
+
+1. A database of its own, never the portal's: PostgreSQL from BENCH_PG_URL (default
+   postgres://postgres@127.0.0.1:5432/clusterscape_bench, dropped and created) or a SQLite
+   file under var/bench/; migrated, the shipped data loaded, then the synthetic
+   organisations of bench/organisations.py (with `--reuse` an existing one is kept).
+2. `collectstatic` (hashed, compressed files), then gunicorn with gunicorn.conf.py as in
+   production (DEBUG off, JSON logs, Redis from BENCH_REDIS_URL — default
+   redis://127.0.0.1:6379/15, emptied first — when it answers, else local memory).
+3. For each endpoint — home, directory, a profile, the home map's markers, the search API —
+   `hey` runs for `--duration` seconds with `--concurrency` connections, twice: with the
+   page cache (anonymous visitors as they are served) and without it (every request
+   rendered: the server time of issue 3). Requests per second, p50/p95/p99, errors and the
+   peak memory of all gunicorn processes go to bench/results/site-<backend>-<size>.json.
+
+`hey` comes from Debian (`make bench` installs it with apt-get when missing). The load
+generator runs on the same 2 cores as the server, so the numbers are a lower bound.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SQLITE_DIR = ROOT / "var" / "bench"
+DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/clusterscape_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+PORT = 8799
+PROFILE = "synthetic-000042"
+ENDPOINTS = {
+    "home": "/en/",
+    "directory": "/en/clusters/",
+    "profile": f"/en/clusters/{PROFILE}/",
+    "map markers": "/en/clusters/map.json",
+    "search API": "/api/v1/search?q=wasserstoff&country=DE",
+}
+TARGETS = {  # issue 10 (cached pages, search API) and issue 3 (server time, uncached)
+    "cached": {"home": (500, 50), "directory": (500, 50), "profile": (500, 50)},
+    "search API": (150, 100),
+    "uncached p95_ms": 100,
+}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--size", type=int, default=20_000)
+    parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--reuse", action="store_true", help="keep an existing bench database")
+    return parser.parse_args()
+
+
+def run(command: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=ROOT, env=env, check=True, **kwargs)  # noqa: S603
+
+
+def django_env(database_url: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "clusterscape.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "1",
+        "DATABASE_STATEMENT_TIMEOUT_MS": "0",  # migrations and the bulk load may take long
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("DATABASE_REPLICA_URLS", None)
+    return env
+
+
+def prepare_database(backend: str, size: int, reuse: bool) -> str:
+    if backend == "sqlite":
+        SQLITE_DIR.mkdir(parents=True, exist_ok=True)
+        path = SQLITE_DIR / f"site-{size}.sqlite3"
+        url = f"sqlite:///{path}"
+        exists = path.exists()
+        if exists and not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    else:
+        url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
+        import psycopg
+
+        server, _slash, name = url.rpartition("/")
+        if "bench" not in name:
+            raise SystemExit(f"BENCH_PG_URL must name a bench database, not {name!r}")
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            exists = bool(
+                connection.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+                ).fetchone()
+            )
+            if exists and not reuse:
+                connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            if not (exists and reuse):
+                connection.execute(f'CREATE DATABASE "{name}"')
+    env = django_env(url)
+    if reuse and exists:
+        print(f"reusing {url}", flush=True)  # noqa: T201
+        return url
+    python = sys.executable
+    started = time.perf_counter()
+    run([python, "manage.py", "migrate", "--no-input", "-v", "0"], env)
+    run([python, "manage.py", "load_shipped_data"], env, stdout=subprocess.DEVNULL)
+    run([python, "bench/organisations.py", str(size)], env)
+    if backend == "postgresql":
+        analyse = [python, "manage.py", "dbshell", "--", "-c", "VACUUM ANALYZE"]
+        run(analyse, env, stdout=subprocess.DEVNULL)
+    else:
+        run([python, "-c", _SQLITE_ANALYSE, url.removeprefix("sqlite:///")], env)
+    print(f"bench database ready in {time.perf_counter() - started:.0f} s", flush=True)  # noqa: T201
+    return url
+
+
+_SQLITE_ANALYSE = "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('ANALYZE')"
+
+
+def redis_url() -> str:
+    url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.flushdb()
+    except Exception as error:
+        print(f"no Redis at {url} ({error}); local memory cache", flush=True)  # noqa: T201
+        return ""
+    return url
+
+
+class Server:
+    """gunicorn as in production, on loopback, with its processes' peak memory sampled."""
+
+    def __init__(self, database_url: str, cache_url: str, cached: bool) -> None:
+        self.env = {
+            **django_env(database_url),
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+            "PUBLIC_PAGE_CACHE_SECONDS": "600" if cached else "0",
+            "API_RATE_LIMIT_PER_ADDRESS": "0",  # one client address makes all the load
+            "API_RATE_LIMIT_PER_TOKEN": "0",
+            "REQUEST_LOG_LEVEL": "WARNING",
+            "DATABASE_STATEMENT_TIMEOUT_MS": "5000",
+        }
+        if cache_url:
+            self.env["REDIS_URL"] = cache_url
+        else:
+            self.env.pop("REDIS_URL", None)
+        self.peak_rss = 0
+        self._sampling = False
+
+    def __enter__(self) -> "Server":
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        self.process = subprocess.Popen(  # noqa: S603
+            [gunicorn, "-c", "gunicorn.conf.py", "clusterscape.wsgi"], cwd=ROOT, env=self.env
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise SystemExit("gunicorn did not become ready")
+        self.workers = self.process_tree()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+    def process_tree(self) -> list[int]:
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                children.append(int(stat.parent.name))
+        return [self.process.pid, *children]
+
+    def rss_bytes(self) -> int:
+        total = 0
+        for pid in self.process_tree():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            match = re.search(r"VmRSS:\s+(\d+) kB", status)
+            total += int(match.group(1)) * 1024 if match else 0
+        return total
+
+    def sample(self) -> None:
+        while self._sampling:
+            self.peak_rss = max(self.peak_rss, self.rss_bytes())
+            time.sleep(0.25)
+
+    def measure(self, path: str, duration: int, concurrency: int) -> dict:
+        url = f"http://127.0.0.1:{PORT}{path}"
+        hey = shutil.which("hey")
+        subprocess.run([hey, "-n", "200", "-c", "4", url], capture_output=True, check=True)  # noqa: S603
+        self.peak_rss = self.rss_bytes()
+        self._sampling = True
+        sampler = threading.Thread(target=self.sample)
+        sampler.start()
+        try:
+            output = subprocess.run(  # noqa: S603
+                [hey, "-z", f"{duration}s", "-c", str(concurrency), url],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        finally:
+            self._sampling = False
+            sampler.join()
+        return {**parse_hey(output), "peak_memory_mb": round(self.peak_rss / 2**20)}
+
+
+def parse_hey(output: str) -> dict:
+    def number(pattern: str) -> float:
+        match = re.search(pattern, output)
+        return float(match.group(1)) if match else 0.0
+
+    statuses = {
+        int(code): int(count) for code, count in re.findall(r"\[(\d+)\]\s+(\d+) responses", output)
+    }
+    error_section = (
+        output.split("Error distribution:", 1)[1] if "Error distribution:" in output else ""
+    )
+    connection_errors = sum(int(n) for n in re.findall(r"\[(\d+)\]", error_section))
+    return {
+        "requests_per_second": round(number(r"Requests/sec:\s+([\d.]+)")),
+        "p50_ms": round(number(r"50%+ in ([\d.]+) secs") * 1000, 1),
+        "p95_ms": round(number(r"95%+ in ([\d.]+) secs") * 1000, 1),
+        "p99_ms": round(number(r"99%+ in ([\d.]+) secs") * 1000, 1),
+        "requests": sum(statuses.values()) + connection_errors,
+        "errors": sum(n for code, n in statuses.items() if code != 200) + connection_errors,
+        "status_codes": statuses,
+    }
+
+
+def machine() -> dict:
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(int(memory.group(1)) / 2**20) if memory else None,
+        "python": platform.python_version(),
+        "load_average_1min": os.getloadavg()[0],
+    }
+
+
+def main() -> None:
+    args = parse_args()
+    if shutil.which("hey") is None:
+        raise SystemExit("hey is missing: apt-get install hey (make bench does)")
+    database_url = prepare_database(args.backend, args.size, args.reuse)
+    collect = {**django_env(database_url), "STATIC_MANIFEST": "1"}
+    run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], collect)
+    cache_url = redis_url()
+    report = {
+        "backend": args.backend,
+        "organisations_synthetic": args.size,
+        "date": datetime.date.today().isoformat(),
+        "machine": machine(),
+        "server": "gunicorn (gunicorn.conf.py defaults: 2 × cores + 1 sync workers)",
+        "cache": "redis" if cache_url else "local memory",
+        "duration_seconds": args.duration,
+        "concurrency": args.concurrency,
+        "targets": TARGETS,
+        "results": {},
+    }
+    for mode in ("cached", "uncached"):
+        with Server(database_url, cache_url, cached=mode == "cached") as server:
+            for name, path in ENDPOINTS.items():
+                numbers = server.measure(path, args.duration, args.concurrency)
+                report["results"].setdefault(mode, {})[name] = {"path": path, **numbers}
+                print(  # noqa: T201
+                    f"{mode:9} {name:12} {numbers['requests_per_second']:6} req/s  "
+                    f"p50 {numbers['p50_ms']:7.1f}  p95 {numbers['p95_ms']:7.1f}  "
+                    f"p99 {numbers['p99_ms']:7.1f} ms  errors {numbers['errors']}  "
+                    f"memory {numbers['peak_memory_mb']} MB",
+                    flush=True,
+                )
+    report["machine"]["load_average_1min_after"] = os.getloadavg()[0]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"site-{args.backend}-{args.size}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"→ {path.relative_to(ROOT)}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
