@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from .routers.matchmaking import router as matchmaking_router
 from .routers.search import router as search_router
 
 # The schema is at /api/v1/openapi.json; the interactive docs at /api/v1/docs use the
@@ -18,3 +19,4 @@ api = NinjaAPI(
     ),
 )
 api.add_router("/", search_router)
+api.add_router("/", matchmaking_router)
