@@ -29,6 +29,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
+from .routers import replicas
+
 logger = logging.getLogger(__name__)
 # A cache that is down makes pages slower, never unavailable.
 CACHE_ERRORS = (RedisError, OSError)
@@ -98,7 +100,7 @@ def cache_seconds() -> int:
     after a write may come from a replica that has not seen it yet: such pages are kept only
     as long as a writer is pinned to the primary (DATABASE_REPLICA_PIN_SECONDS)."""
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-    if len(settings.DATABASES) > 1:
+    if replicas():
         pin = settings.DATABASE_REPLICA_PIN_SECONDS
         changed_at = cache.get(CHANGED_AT_KEY)
         if changed_at is not None and time.time() - changed_at < pin:

@@ -1,4 +1,5 @@
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -6,7 +7,12 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from clusterscape.accounts.tests.factories import UserFactory
-from clusterscape.core.cache import public_pages_changed, public_pages_generation
+from clusterscape.core.cache import (
+    CHANGED_AT_KEY,
+    cache_seconds,
+    public_pages_changed,
+    public_pages_generation,
+)
 from clusterscape.registry import services
 from clusterscape.registry.models import CorrectionSuggestion
 from clusterscape.registry.tests.factories import OrganisationFactory
@@ -188,3 +194,20 @@ def test_pages_are_served_while_the_cache_is_down(client, monkeypatch):
     assert response.status_code == 200
     assert response.has_header("X-Page-Cache") is False
     assert "BioRN" in response.content.decode()
+
+
+def test_with_replicas_a_page_rendered_right_after_a_write_is_kept_only_briefly(monkeypatch):
+    monkeypatch.setattr("clusterscape.core.cache.replicas", lambda: ["replica1"])
+
+    cache.set(CHANGED_AT_KEY, time.time() - 2)
+    just_after = cache_seconds()
+    cache.set(CHANGED_AT_KEY, time.time() - 60)
+    later = cache_seconds()
+
+    assert (just_after, later) == (10, 600)
+
+
+def test_without_replicas_pages_are_kept_the_full_time():
+    cache.set(CHANGED_AT_KEY, time.time())
+
+    assert cache_seconds() == 600
