@@ -59,6 +59,24 @@ IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 IMAGE_MAX_PIXELS = 40_000_000
 
 
+class ShippedData:
+    """The platform's own import of shipped, sourced data (`manage.py load_content`): writes
+    and publishes platform items like an editor; versions record no person."""
+
+    is_authenticated = False
+
+    def __repr__(self) -> str:
+        return "SHIPPED_DATA"
+
+
+SHIPPED_DATA = ShippedData()
+Actor = User | ShippedData | None
+
+
+def _person(by: Actor) -> User | None:
+    return None if by is SHIPPED_DATA else by
+
+
 def sanitise_html(html: str) -> str:
     """Rich text as it may be shown: allowed tags and attributes only, safe links."""
     return nh3.clean(
@@ -127,8 +145,10 @@ def _aware(value: datetime.datetime | None, zone_name: str) -> datetime.datetime
     return value.replace(tzinfo=zone)
 
 
-def _require_writer(by: User | None, organisation: Organisation | None) -> None:
+def _require_writer(by: Actor, organisation: Organisation | None) -> None:
     """Members write drafts for their organisation; editors for any and for the platform."""
+    if by is SHIPPED_DATA:
+        return
     if organisation is None:
         permissions.require(
             permissions.is_editor(by), _("Only platform editors write the platform's own items.")
@@ -137,14 +157,18 @@ def _require_writer(by: User | None, organisation: Organisation | None) -> None:
         permissions.require(permissions.can_act_for_organisation(by, organisation))
 
 
-def _require_manager(by: User | None, organisation: Organisation | None) -> None:
+def _require_manager(by: Actor, organisation: Organisation | None) -> None:
+    if by is SHIPPED_DATA:
+        return
     if organisation is None:
         permissions.require(permissions.is_editor(by))
     else:
         permissions.require(permissions.can_manage_organisation(by, organisation))
 
 
-def _require_editor(by: User | None) -> None:
+def _require_editor(by: Actor) -> None:
+    if by is SHIPPED_DATA:
+        return
     permissions.require(
         permissions.is_editor(by), _("Only platform editors publish and review content.")
     )
@@ -180,10 +204,10 @@ def _was_public(item: ContentItem) -> bool:
 
 
 def _after_write(
-    item: ContentItem, *, by: User | None, action: str, was_public: bool, comment: str = ""
+    item: ContentItem, *, by: Actor, action: str, was_public: bool, comment: str = ""
 ) -> None:
     """Version, search index and page cache, inside the write's transaction."""
-    record_version(item, by=by, action=action, comment=comment)
+    record_version(item, by=_person(by), action=action, comment=comment)
     sync_index(item)
     if was_public or queries.is_public(item):
         public_pages_changed()
@@ -201,7 +225,7 @@ def sync_index(item: ContentItem) -> None:
 def _save_item(
     item: ContentItem,
     *,
-    by: User | None,
+    by: Actor,
     data: dict[str, Any],
     allowed: set[str],
     m2m: dict[str, Iterable[Model] | None],
@@ -223,7 +247,7 @@ def _save_item(
     if not item.language:
         raise ValidationError({"language": _("Choose the language the item is written in.")})
     _validate(item)
-    if created and by is not None and by.is_authenticated and item.author_id is None:
+    if created and isinstance(by, User) and by.is_authenticated and item.author_id is None:
         item.author = by
     with transaction.atomic():
         if not item.slug:
@@ -253,7 +277,7 @@ NEWS_FIELDS = COMMON_FIELDS | {"teaser", "body", "image", "image_alt", "tags"}
 
 def create_news_item(
     *,
-    by: User | None,
+    by: Actor,
     organisation: Organisation | None,
     fields: Sequence[Field] = (),
     **data: Any,
@@ -263,7 +287,7 @@ def create_news_item(
 
 
 def update_news_item(
-    item: NewsItem, *, by: User | None, fields: Sequence[Field] | None = None, **data: Any
+    item: NewsItem, *, by: Actor, fields: Sequence[Field] | None = None, **data: Any
 ) -> NewsItem:
     image = data.get("image")
     if image and isinstance(image, UploadedFile):
@@ -282,7 +306,7 @@ EVENT_FIELDS = COMMON_FIELDS | {
 
 def create_event(
     *,
-    by: User | None,
+    by: Actor,
     organisation: Organisation | None,
     fields: Sequence[Field] = (),
     **data: Any,
@@ -291,7 +315,7 @@ def create_event(
 
 
 def update_event(
-    event: Event, *, by: User | None, fields: Sequence[Field] | None = None, **data: Any
+    event: Event, *, by: Actor, fields: Sequence[Field] | None = None, **data: Any
 ) -> Event:
     zone_name = data.get("time_zone") or event.time_zone
     for name in ("starts_at", "ends_at", "registration_deadline"):
@@ -343,7 +367,7 @@ class Deadline:
 
 def create_funding_call(
     *,
-    by: User | None,
+    by: Actor,
     organisation: Organisation | None,
     deadlines: Sequence[Deadline],
     fields: Sequence[Field] = (),
@@ -363,7 +387,7 @@ def create_funding_call(
 def update_funding_call(
     call: FundingCall,
     *,
-    by: User | None,
+    by: Actor,
     deadlines: Sequence[Deadline] | None = None,
     fields: Sequence[Field] | None = None,
     eligible_countries: Sequence[Country] | None = None,
@@ -438,7 +462,7 @@ class Partner:
 
 def create_project(
     *,
-    by: User | None,
+    by: Actor,
     organisation: Organisation | None,
     partners: Sequence[Partner] = (),
     fields: Sequence[Field] = (),
@@ -458,7 +482,7 @@ def create_project(
 def update_project(
     project: Project,
     *,
-    by: User | None,
+    by: Actor,
     partners: Sequence[Partner] | None = None,
     fields: Sequence[Field] | None = None,
     countries: Sequence[Country] | None = None,
@@ -526,7 +550,7 @@ def _transition(
     *,
     to: str,
     allowed_from: set[str],
-    by: User | None,
+    by: Actor,
     action: str = Version.Action.UPDATE,
     comment: str = "",
 ) -> ContentItem:
@@ -549,7 +573,7 @@ def _transition(
     return item
 
 
-def submit_item(item: ContentItem, *, by: User | None) -> ContentItem:
+def submit_item(item: ContentItem, *, by: Actor) -> ContentItem:
     """A manager sends a draft to the editors for review."""
     _require_manager(by, item.organisation)
     item.review_note = ""
@@ -557,7 +581,7 @@ def submit_item(item: ContentItem, *, by: User | None) -> ContentItem:
 
 
 def publish_item(
-    item: ContentItem, *, by: User | None, publish_at: datetime.datetime | None = None
+    item: ContentItem, *, by: Actor, publish_at: datetime.datetime | None = None
 ) -> ContentItem:
     """An editor publishes an item (submitted, a draft, or archived), now or at publish_at."""
     _require_editor(by)
@@ -573,7 +597,7 @@ def publish_item(
     )
 
 
-def reject_item(item: ContentItem, *, by: User | None, reason: str) -> ContentItem:
+def reject_item(item: ContentItem, *, by: Actor, reason: str) -> ContentItem:
     """An editor sends a submitted item back to its authors, saying why."""
     _require_editor(by)
     if not reason.strip():
@@ -584,7 +608,7 @@ def reject_item(item: ContentItem, *, by: User | None, reason: str) -> ContentIt
     )
 
 
-def archive_item(item: ContentItem, *, by: User | None) -> ContentItem:
+def archive_item(item: ContentItem, *, by: Actor) -> ContentItem:
     """Take an item off the public pages (managers for their organisation, editors)."""
     _require_manager(by, item.organisation)
     return _transition(

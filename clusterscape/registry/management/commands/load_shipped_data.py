@@ -43,3 +43,4 @@ class Command(BaseCommand):
                 f"{len(report.unchanged)} unchanged"
             )
         call_command("load_funding")  # the funding programme's seed (funding app)
+        call_command("load_content")  # sourced funding calls (content app, data/content/)
