@@ -132,8 +132,9 @@ def test_home_query_count_does_not_grow_with_organisations(
     for _ in range(count):
         make_listed_organisation()
 
-    # figures, partner countries, kinds, states, areas (2), programmes, countries
-    with django_assert_num_queries(8):
+    # figures, partner countries, kinds, states, areas (2), programmes, countries,
+    # and the community's latest news, next events and calls closing soon (content app)
+    with django_assert_num_queries(11):
         response = client.get("/en/")
 
     assert sum(row.count for row in response.context["by_country"]) == count
