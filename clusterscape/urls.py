@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("clusterscape.matchmaking.urls")),
     path("", include("clusterscape.content.urls")),
     path("", include("clusterscape.funding.urls")),
+    path("", include("clusterscape.accounts.urls")),
     prefix_default_language=True,
 )
 

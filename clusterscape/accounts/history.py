@@ -2,6 +2,7 @@
 record calls `record_version` in its transaction, so nothing is lost by an edit."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -11,9 +12,46 @@ from django.db import models
 
 from .models import User, Version
 
+# Models whose versions keep a richer form than their own columns, by "app_label.model":
+# organisations keep their whole record (competences, programmes, sources included), so an
+# earlier version can be restored through the registry's record service.
+SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {}
+RESTORERS: dict[str, Callable[..., models.Model]] = {}
+
+
+def register_snapshot(model_label: str, function: Callable[[models.Model], dict[str, Any]]):
+    SNAPSHOTS[model_label] = function
+
+
+def register_restorer(model_label: str, function: Callable[..., models.Model]) -> None:
+    """`function(data, *, by)` writes the version's data back through the owning service."""
+    RESTORERS[model_label] = function
+
+
+def _organisation_record(instance: models.Model) -> dict[str, Any]:
+    from clusterscape.registry.records import record_from_organisation
+
+    return record_from_organisation(instance)
+
+
+def _restore_organisation(data: dict[str, Any], *, by: User | None) -> models.Model:
+    from clusterscape.registry import services as registry_services
+
+    organisation, _outcome = registry_services.save_organisation_record(
+        data, by=by, action=Version.Action.RESTORE
+    )
+    return organisation
+
+
+register_snapshot("registry.organisation", _organisation_record)
+register_restorer("registry.organisation", _restore_organisation)
+
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """Every field's value (many-to-many as lists of keys), JSON-ready."""
+    special = SNAPSHOTS.get(instance._meta.label_lower)
+    if special is not None:
+        return json.loads(json.dumps(special(instance), cls=DjangoJSONEncoder))
     (serialised,) = serializers.serialize("python", [instance])
     data = dict(serialised["fields"])
     for name, value in data.items():
@@ -61,3 +99,35 @@ def versions_of(instance: models.Model) -> models.QuerySet[Version]:
     return Version.objects.filter(
         content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)
     ).select_related("changed_by")
+
+
+def diff(version: Version) -> list[tuple[str, Any, Any]]:
+    """The changed fields of a version with the value before and after."""
+    previous = (
+        Version.objects.filter(
+            content_type=version.content_type,
+            object_id=version.object_id,
+        )
+        .filter(
+            models.Q(changed_at__lt=version.changed_at)
+            | models.Q(changed_at=version.changed_at, pk__lt=version.pk)
+        )
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
+    before = previous.data if previous else {}
+    return [(name, before.get(name), version.data.get(name)) for name in version.changed_fields]
+
+
+def can_restore(version: Version) -> bool:
+    return version.content_type.app_label + "." + version.content_type.model in RESTORERS
+
+
+def restore_version(version: Version, *, by: User | None) -> models.Model:
+    """Write an earlier version back through the owning app's service (a new version records
+    the restore, so the restore itself can be undone)."""
+    label = f"{version.content_type.app_label}.{version.content_type.model}"
+    restorer = RESTORERS.get(label)
+    if restorer is None:
+        raise ValueError(f"versions of {label} cannot be restored")
+    return restorer(dict(version.data), by=by)

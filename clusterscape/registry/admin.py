@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clusterscape.accounts.models import Version
+
 from . import services
 from .models import (
     Capability,
@@ -160,7 +162,7 @@ class OrganisationAdmin(admin.ModelAdmin):
                 if organisation.pk == target.pk:
                     continue
                 try:
-                    services.merge_organisations(organisation, target)
+                    services.merge_organisations(organisation, target, by=request.user)
                 except ValidationError as error:
                     self.message_user(
                         request, f"{organisation}: {' '.join(error.messages)}", messages.ERROR
@@ -188,6 +190,23 @@ class OrganisationAdmin(admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """The admin's write ends in the registry service: search index and version."""
+        super().save_related(request, form, formsets, change)
+        services.organisation_saved(
+            form.instance,
+            by=request.user,
+            action=Version.Action.UPDATE if change else Version.Action.CREATE,
+        )
+
+    def delete_model(self, request, obj) -> None:
+        """Deleting archives (soft delete, undone by setting the status again)."""
+        services.archive_organisation(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for organisation in queryset:
+            services.archive_organisation(organisation, by=request.user)
 
     fieldsets = (
         (None, {"fields": ("name", "short_name", "slug", "kind", "status")}),

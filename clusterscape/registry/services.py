@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from clusterscape.accounts.history import record_version
+from clusterscape.accounts.models import User, Version
 from clusterscape.core.cache import public_pages_changed
 from clusterscape.matchmaking import index as match_index
 from clusterscape.search import services as search_services
@@ -94,7 +96,14 @@ def _existing_by_slug(slugs: list[str]) -> dict[str, Organisation]:
     return found
 
 
-def _write(parsed: ParsedRecord, existing: Organisation | None) -> Organisation:
+def _write(
+    parsed: ParsedRecord,
+    existing: Organisation | None,
+    *,
+    by: User | None = None,
+    action: str | None = None,
+    comment: str = "",
+) -> Organisation:
     if existing is None:
         organisation = Organisation(**parsed.values)
     else:
@@ -129,13 +138,24 @@ def _write(parsed: ParsedRecord, existing: Organisation | None) -> Organisation:
         ]
     )
     search_services.index_organisation(organisation)  # the search index, same transaction
-    public_pages_changed()  # cached public pages are stale once this commits
     match_index.index_match_profile(organisation)  # the match index, same transaction
+    public_pages_changed()  # cached public pages are stale once this commits
+    record_version(
+        organisation,
+        by=by,
+        action=action or (Version.Action.CREATE if existing is None else Version.Action.UPDATE),
+        comment=comment,
+    )
     return organisation
 
 
 def save_organisation_record(
-    raw: Mapping[str, Any], *, reference: ReferenceData | None = None
+    raw: Mapping[str, Any],
+    *,
+    reference: ReferenceData | None = None,
+    by: User | None = None,
+    action: str | None = None,
+    comment: str = "",
 ) -> tuple[Organisation, str]:
     """Create or update one organisation from a record, matched by slug.
 
@@ -149,7 +169,7 @@ def save_organisation_record(
     if existing is not None and record_from_organisation(existing) == parsed.canonical:
         return existing, "unchanged"
     with transaction.atomic():
-        organisation = _write(parsed, existing)
+        organisation = _write(parsed, existing, by=by, action=action, comment=comment)
     return organisation, "created" if existing is None else "updated"
 
 
@@ -505,7 +525,9 @@ MERGE_FILLABLE_FIELDS = (
 )
 
 
-def merge_organisations(source: Organisation, target: Organisation) -> Organisation:
+def merge_organisations(
+    source: Organisation, target: Organisation, *, by: User | None = None
+) -> Organisation:
     """Merge a duplicate (`source`) into `target`, losing nothing.
 
     The target keeps its own values and takes the source's where it has none; relations,
@@ -581,6 +603,10 @@ def merge_organisations(source: Organisation, target: Organisation) -> Organisat
         search_services.index_organisation(source)
         search_services.index_organisation(target)
         public_pages_changed()
+        record_version(target, by=by, comment=f"merged {source.slug} into this profile")
+        record_version(
+            source, by=by, action=Version.Action.ARCHIVE, comment=f"merged into {target.slug}"
+        )
     logger.info("merged %s into %s", source.slug, target.slug)
     return target
 
@@ -647,3 +673,53 @@ def import_region_centres(path: Path) -> ImportReport:
             report.updated.append(region.pk)
     report.written = True
     return report
+
+
+def organisation_saved(organisation: Organisation, *, by: User | None, action: str) -> None:
+    """After a write outside the record format (the admin's form with its inlines): bring the
+    search index in line and keep the version. Call inside the write's transaction."""
+    search_services.index_organisation(organisation)
+    match_index.index_match_profile(organisation)
+    public_pages_changed()
+    record_version(organisation, by=by, action=action)
+
+
+def set_organisation_status(
+    organisation: Organisation, *, status: str, by: User | None, comment: str = ""
+) -> Organisation:
+    """Publish, send back to draft, archive (the soft delete) or bring back an organisation."""
+    if status not in Organisation.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    action = {
+        Organisation.Status.ARCHIVED: Version.Action.ARCHIVE,
+    }.get(status, Version.Action.UPDATE)
+    if organisation.status == Organisation.Status.ARCHIVED and status != organisation.status:
+        action = Version.Action.RESTORE
+    with transaction.atomic():
+        organisation.status = status
+        organisation.save(update_fields=["status", "updated_at"])
+        search_services.index_organisation(organisation)
+        match_index.index_match_profile(organisation)
+        public_pages_changed()
+        record_version(organisation, by=by, action=action, comment=comment)
+    return organisation
+
+
+def archive_organisation(organisation: Organisation, *, by: User | None) -> Organisation:
+    """Deleting an organisation archives it: hidden from the public, kept with its history,
+    undone by `unarchive_organisation`."""
+    return set_organisation_status(organisation, status=Organisation.Status.ARCHIVED, by=by)
+
+
+def unarchive_organisation(organisation: Organisation, *, by: User | None) -> Organisation:
+    """Undo an archive: the status the organisation had before it (published by default)."""
+    from clusterscape.accounts.history import versions_of
+
+    previous = (
+        versions_of(organisation)
+        .exclude(action=Version.Action.ARCHIVE)
+        .exclude(data__status=Organisation.Status.ARCHIVED)
+        .first()
+    )
+    status = (previous.data.get("status") if previous else None) or Organisation.Status.PUBLISHED
+    return set_organisation_status(organisation, status=status, by=by)

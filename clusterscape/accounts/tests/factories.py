@@ -22,3 +22,14 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.MANAGER
+
+
+def sign_in_staff(client, user) -> None:
+    """Sign a staff user in as after the second factor (the admin and editors' pages ask for
+    it): for tests of other apps' staff pages."""
+    from clusterscape.accounts.middleware import TWO_FACTOR_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[TWO_FACTOR_SESSION_KEY] = True
+    session.save()

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from clusterscape.accounts.tests.factories import sign_in_staff
 from clusterscape.registry.models import Organisation
 
 from .factories import OrganisationFactory
@@ -22,7 +23,7 @@ ADMIN_LISTS = [
 @pytest.fixture
 def editor_client(client):
     user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw-editor-1")
-    client.force_login(user)
+    sign_in_staff(client, user)
     return client
 
 

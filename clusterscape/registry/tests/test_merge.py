@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from clusterscape.accounts.tests.factories import sign_in_staff
 from clusterscape.registry import services
 from clusterscape.registry.duplicates import find_duplicates
 from clusterscape.registry.models import (
@@ -178,7 +179,7 @@ def test_merge_refuses_self_and_archived_target(duplicate_pair, case, message):
 def test_admin_merge_action_asks_then_merges(client, duplicate_pair):
     source, target = duplicate_pair
     editor = get_user_model().objects.create_superuser("editor", "e@example.org", "pw-123456")
-    client.force_login(editor)
+    sign_in_staff(client, editor)
     selection = {"action": "merge_selected", "_selected_action": [source.pk, target.pk]}
 
     question = client.post("/en/admin/registry/organisation/", selection)
