@@ -17,3 +17,18 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             messages = [str(message) for message in messages]
         for message in messages:
             form.add_error(target, message)
+    _tie_errors_to_inputs(form)
+
+
+def _tie_errors_to_inputs(form: forms.BaseForm) -> None:
+    """As core.forms.AccessibleErrorsMixin does for the form's own errors: the error list
+    describes the input, which is marked invalid."""
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        bound = form[name]
+        described_by = [f"{bound.auto_id}_errors"]
+        if form.fields[name].help_text:
+            described_by.append(f"{bound.auto_id}_helptext")
+        form.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)
+        form.fields[name].widget.attrs["aria-invalid"] = "true"
