@@ -20,3 +20,4 @@ api = NinjaAPI(
 )
 api.add_router("/", search_router)
 api.add_router("/", matchmaking_router)
+api.add_router("/", "clusterscape.api.routers.funding.router")
