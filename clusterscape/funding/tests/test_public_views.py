@@ -1,7 +1,9 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -57,8 +59,10 @@ def test_programme_page_shows_rules_and_rounds(client, programme):
 def test_programme_page_in_german(client, programme):
     response = client.get("/de/funding/interspin/")
 
-    assert response.status_code == 200
+    html = response.content.decode()
     assert response.headers["Content-Language"] == "de"
+    assert '<h2 id="rules">Regeln des Programms</h2>' in html
+    assert "höchstens 36 Monate" in html
 
 
 def test_round_page_lists_selected_clusters_with_partner_countries(client, programme):
@@ -194,3 +198,12 @@ def test_indicators_count_per_round_and_export_the_same(client, programme):
     ]
     assert workbook.sheetnames == ["Rounds", "Stages", "Countries"]
     assert [cell.value for cell in workbook["Countries"][2]] == ["FR", "France", 2]
+
+
+def test_german_catalogue_is_complete():
+    path = Path(__file__).parents[1] / "locale" / "de" / "LC_MESSAGES" / "django.po"
+    text = path.read_text(encoding="utf-8")
+    entries = text.split("\n\n")[1:]
+
+    empty = [entry for entry in entries if re.search(r'^msgstr(\[\d\])? ""$', entry, re.M)]
+    assert ("#, fuzzy" in text, empty) == (False, [])
