@@ -131,3 +131,14 @@ def restore_version(version: Version, *, by: User | None) -> models.Model:
     if restorer is None:
         raise ValueError(f"versions of {label} cannot be restored")
     return restorer(dict(version.data), by=by)
+
+
+def ensure_baseline(instance: models.Model) -> Version | None:
+    """Keep the state of a record that has no version yet (one made before versions were
+    kept, or by a bulk load), before a service changes it: so the first edit loses nothing."""
+    content_type = ContentType.objects.get_for_model(instance)
+    if Version.objects.filter(content_type=content_type, object_id=str(instance.pk)).exists():
+        return None
+    return record_version(
+        instance, by=None, action=Version.Action.CREATE, comment="state before the first change"
+    )

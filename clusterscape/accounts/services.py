@@ -5,6 +5,7 @@ call these functions."""
 import hashlib
 import logging
 import secrets
+from decimal import Decimal
 from typing import Any
 
 import pyotp
@@ -386,6 +387,8 @@ def remove_member(membership: Membership, *, by: User) -> None:
 
 # Validation ---------------------------------------------------------------------------------
 
+MIN_FTE = Decimal("0.5")
+MIN_MEMBERS = 15
 INDUSTRY = ("members_sme", "members_large", "members_startup")
 RESEARCH = ("members_research", "members_university")
 PUBLIC = ("members_public",)
@@ -399,10 +402,10 @@ def criteria_results(organisation: Organisation) -> dict[str, bool | None]:
     for criterion in ValidationCriterion.objects.all():
         if criterion.code == "management-team":
             fte = organisation.management_staff_fte
-            results[criterion.code] = None if fte is None else fte >= 0.5
+            results[criterion.code] = None if fte is None else Decimal(str(fte)) >= MIN_FTE
         elif criterion.code == "committed-members":
             total = organisation.members_total
-            results[criterion.code] = None if total is None else total >= 15
+            results[criterion.code] = None if total is None else total >= MIN_MEMBERS
         elif criterion.code == "triple-helix":
             groups = [
                 any(getattr(organisation, name) for name in group)

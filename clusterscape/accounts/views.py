@@ -607,7 +607,7 @@ def organisation_history(request: HttpRequest, slug: str) -> HttpResponse:
         "accounts/history.html",
         {
             "organisation": organisation,
-            "versions": [(version, history.diff(version)) for version in versions],
+            "history_entries": [(version, history.diff(version)) for version in versions],
             "can_restore": permissions.is_editor(request.user),
         },
     )

@@ -191,6 +191,11 @@ class OrganisationAdmin(admin.ModelAdmin):
             },
         )
 
+    def save_model(self, request, obj, form, change) -> None:
+        if change:  # keep the state before the first recorded change
+            services.ensure_baseline(Organisation.objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change) -> None:
         """The admin's write ends in the registry service: search index and version."""
         super().save_related(request, form, formsets, change)

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from clusterscape.accounts.history import record_version
+from clusterscape.accounts.history import ensure_baseline, record_version
 from clusterscape.accounts.models import User, Version
 from clusterscape.core.cache import public_pages_changed
 from clusterscape.matchmaking import index as match_index
@@ -107,6 +107,7 @@ def _write(
     if existing is None:
         organisation = Organisation(**parsed.values)
     else:
+        ensure_baseline(existing)  # the state before this write, if it has no version yet
         organisation = existing
         for name, value in parsed.values.items():
             setattr(organisation, name, value)
@@ -544,6 +545,8 @@ def merge_organisations(
     with transaction.atomic():
         source = Organisation.objects.select_for_update().get(pk=source.pk)
         target = Organisation.objects.select_for_update().get(pk=target.pk)
+        ensure_baseline(source)
+        ensure_baseline(target)
         for name in MERGE_FILLABLE_FIELDS:
             if getattr(target, name) in ("", None) and getattr(source, name) not in ("", None):
                 setattr(target, name, getattr(source, name))
@@ -696,6 +699,7 @@ def set_organisation_status(
     if organisation.status == Organisation.Status.ARCHIVED and status != organisation.status:
         action = Version.Action.RESTORE
     with transaction.atomic():
+        ensure_baseline(Organisation.objects.get(pk=organisation.pk))
         organisation.status = status
         organisation.save(update_fields=["status", "updated_at"])
         search_services.index_organisation(organisation)
