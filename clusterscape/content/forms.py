@@ -169,7 +169,7 @@ class EventForm(ContentForm):
 
 class FundingCallForm(ContentForm):
     deadline = forms.DateTimeField(
-        label=_("Deadline"),
+        label=_("Deadline (local time)"),
         widget=DateTimeInput,
         help_text=_("Local time in the deadline's time zone."),
     )

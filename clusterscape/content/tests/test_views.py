@@ -69,10 +69,8 @@ def test_empty_news_list_invites_organisations_to_publish(client):
     response = client.get("/de/news/")
 
     assert response.status_code == 200
-    assert "Es sind noch keine Neuigkeiten veröffentlicht." in text(response) or (
-        "No news has been published yet." in text(response)
-    )
-    assert 'href="/de/my/content/"' in text(response)
+    assert "<strong>Es sind noch keine Neuigkeiten veröffentlicht.</strong>" in text(response)
+    assert '<a href="/de/my/content/">Anmelden und einen Entwurf schreiben</a>' in text(response)
 
 
 @pytest.mark.parametrize("url", ["/en/news/", "/en/projects/", "/en/events/", "/en/funding-calls/"])
@@ -264,3 +262,11 @@ def test_pages_answer_in_german(client):
 
     assert response.status_code == 200
     assert '<html lang="de">' in response.content.decode()
+
+
+def test_calendar_in_german(client):
+    response = client.get("/de/events/calendar/?month=2030-03")
+
+    page = text(response)
+    assert "<caption>Veranstaltungen im März 2030</caption>" in page
+    assert '<th scope="col"><abbr title="Montag">Mo</abbr></th>' in page
