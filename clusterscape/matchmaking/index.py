@@ -5,31 +5,18 @@ organisation, so the index never lags behind; `rebuild_match_index` makes it aga
 database (`manage.py rebuild_match_index`). Only published organisations are indexed.
 """
 
+import math
 from collections import Counter
-from collections.abc import Iterator
 
 from django.db import connection, transaction
-from django.db.models import Prefetch, QuerySet
 
-from clusterscape.registry.models import Competence, Field, Organisation, ProgrammeMembership
+from clusterscape.registry.models import Organisation
 
-from .models import MatchProfile
-from .profiles import Profile, organisation_profile
+from .models import MatchProfile, MatchTerm
+from .profiles import Profile, idf, organisation_profiles
 
 REBUILD_CHUNK = 500
-
-
-def organisations_for_match() -> QuerySet[Organisation]:
-    """Published organisations with every relation a profile needs, in a fixed number of
-    queries."""
-    return Organisation.objects.filter(status=Organisation.Status.PUBLISHED).prefetch_related(
-        Prefetch("fields", queryset=Field.objects.select_related("parent")),
-        Prefetch("competences", queryset=Competence.objects.select_related("field", "capability")),
-        "target_countries",
-        "partner_countries",
-        "states",
-        Prefetch("memberships", queryset=ProgrammeMembership.objects.select_related("programme")),
-    )
+TERM_CHUNK = 500
 
 
 def index_match_profile(organisation: Organisation) -> MatchProfile | None:
@@ -38,15 +25,51 @@ def index_match_profile(organisation: Organisation) -> MatchProfile | None:
     with transaction.atomic():
         old = MatchProfile.objects.filter(pk=organisation.pk).values_list("data", flat=True)
         for data in old:
-            _add_to_frequencies(Counter(dict.fromkeys(data["terms"], -1)))
+            _add_to_frequencies(_frequency_keys(Profile.from_json(organisation.pk, data)), -1)
         MatchProfile.objects.filter(pk=organisation.pk).delete()
-        stored = organisations_for_match().filter(pk=organisation.pk).first()
-        if stored is None:
-            return None
-        return _store([organisation_profile(stored)])[0]
+        profiles = organisation_profiles([organisation.pk])
+        return _store(profiles)[0] if profiles else None
 
 
-def _store(profiles: list[Profile]) -> list[MatchProfile]:
+def _frequency_keys(profile: Profile) -> Counter:
+    """What MatchTerm counts of a profile: its terms, and its posting keys."""
+    keys = Counter(profile.terms.keys())
+    keys.update(key for key, _weight in profile.postings())
+    return keys
+
+
+def _set_norms(profiles: list[Profile]) -> None:
+    """Each profile's idf-weighted vector length, with the term frequencies as they are."""
+    terms = sorted({term for profile in profiles for term in profile.terms})
+    total = MatchProfile.objects.count() + len(profiles)
+    frequencies: dict[str, int] = {}
+    for start in range(0, len(terms), TERM_CHUNK):
+        frequencies.update(
+            MatchTerm.objects.filter(term__in=terms[start : start + TERM_CHUNK]).values_list(
+                "term", "df"
+            )
+        )
+    for profile in profiles:
+        profile.term_norm = round(
+            math.sqrt(
+                sum(
+                    (weight * idf(frequencies.get(term, 0), total)) ** 2
+                    for term, weight in profile.terms.items()
+                )
+            ),
+            6,
+        )
+
+
+def _store(profiles: list[Profile], *, counted: bool = False) -> list[MatchProfile]:
+    """Write profiles and their postings; unless `counted`, add them to the frequencies and
+    set their vector lengths first."""
+    if not counted:
+        frequencies: Counter = Counter()
+        for profile in profiles:
+            frequencies.update(_frequency_keys(profile))
+        _add_to_frequencies(frequencies)
+        _set_norms(profiles)
     rows = MatchProfile.objects.bulk_create(
         [
             MatchProfile(
@@ -54,26 +77,27 @@ def _store(profiles: list[Profile]) -> list[MatchProfile]:
                 country=profile.country,
                 kind=profile.kind,
                 data=profile.to_json(),
+                words=profile.words,
             )
             for profile in profiles
         ]
     )
     postings = [
-        (key, profile.organisation_id, weight)
+        (key, profile.organisation_id, weight, profile.country)
         for profile in profiles
         for key, weight in profile.postings()
     ]
-    _add_to_frequencies(Counter(term for profile in profiles for term in profile.terms))
     with connection.cursor() as cursor:
         cursor.executemany(
-            "INSERT INTO matchmaking_matchposting (key, profile_id, weight) VALUES (%s, %s, %s)",
+            "INSERT INTO matchmaking_matchposting (key, profile_id, weight, country) "
+            "VALUES (%s, %s, %s, %s)",
             postings,
         )
     return rows
 
 
-def _add_to_frequencies(changes: Counter) -> None:
-    rows = [(term[:120], change) for term, change in changes.items() if change]
+def _add_to_frequencies(changes: Counter, sign: int = 1) -> None:
+    rows = [(term[:120], sign * change) for term, change in changes.items() if change]
     if not rows:
         return
     with connection.cursor() as cursor:
@@ -85,24 +109,38 @@ def _add_to_frequencies(changes: Counter) -> None:
 
 
 def rebuild_match_index() -> int:
-    """Make the whole match index again from the database; returns the number of profiles."""
-    count = 0
+    """Make the whole match index again from the database; returns the number of profiles.
+
+    Every profile is made first, then the term frequencies are counted, so each profile's
+    vector length uses the frequencies of the whole index."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM matchmaking_matchposting")
             cursor.execute("DELETE FROM matchmaking_matchprofile")
             cursor.execute("DELETE FROM matchmaking_matchterm")
-        for chunk in _chunks(organisations_for_match().order_by("pk")):
-            count += len(_store([organisation_profile(o) for o in chunk]))
-    return count
-
-
-def _chunks(queryset: QuerySet[Organisation]) -> Iterator[list[Organisation]]:
-    chunk = []
-    for organisation in queryset.iterator(chunk_size=REBUILD_CHUNK):
-        chunk.append(organisation)
-        if len(chunk) == REBUILD_CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+        ids = list(
+            Organisation.objects.filter(status=Organisation.Status.PUBLISHED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        profiles = []
+        for start in range(0, len(ids), REBUILD_CHUNK):
+            profiles.extend(organisation_profiles(ids[start : start + REBUILD_CHUNK]))
+        frequencies: Counter = Counter()
+        for profile in profiles:
+            frequencies.update(_frequency_keys(profile))
+        _add_to_frequencies(frequencies)
+        total = len(profiles) or 1
+        for profile in profiles:
+            profile.term_norm = round(
+                math.sqrt(
+                    sum(
+                        (weight * idf(frequencies[term], total)) ** 2
+                        for term, weight in profile.terms.items()
+                    )
+                ),
+                6,
+            )
+        for start in range(0, len(profiles), REBUILD_CHUNK):
+            _store(profiles[start : start + REBUILD_CHUNK], counted=True)
+    return len(profiles)

@@ -31,6 +31,7 @@ class MatchProfile(models.Model):
     country = models.CharField(max_length=2, db_index=True)
     kind = models.CharField(max_length=30)
     data = models.JSONField(default=dict)
+    words = models.JSONField(default=dict)  # term → a word that made it (for reasons)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -47,12 +48,16 @@ class MatchPosting(models.Model):
     key = models.CharField(max_length=120)
     profile = models.ForeignKey(MatchProfile, on_delete=models.CASCADE, related_name="postings")
     weight = models.FloatField(default=1.0)
+    # The profile's country, so the programme's rule (partners abroad) needs no join.
+    country = models.CharField(max_length=2, default="")
 
     class Meta:
         verbose_name = _("match posting")
         verbose_name_plural = _("match postings")
         indexes = [
-            models.Index(fields=["key", "profile", "weight"], name="match_posting_key"),
+            models.Index(
+                fields=["key", "profile", "weight", "country"], name="match_posting_cover"
+            ),
             models.Index(fields=["profile"], name="match_posting_profile"),
         ]
 

@@ -1,20 +1,21 @@
 """Reads of matchmaking: recommendations drawn from the match index."""
 
+import heapq
 import math
+from collections import defaultdict
 from dataclasses import dataclass
-
-from django.db.models import Case, F, FloatField, Sum, Value, When
 
 from clusterscape.registry.models import Organisation
 
 from .models import MatchPosting, MatchProfile, MatchTerm
 from .profiles import Profile
+from .profiles import idf as term_idf
 from .scoring import Match, score
 
-CANDIDATES = 300  # drawn from the postings, then scored in full
-CANDIDATE_TERMS = 20
-MAX_TERM_SHARE = 0.1  # terms in more than this share of profiles draw no candidates
-MIN_TERM_DF = 5
+CANDIDATES = 100  # drawn from the postings, then scored in full
+CANDIDATE_KEYS = 10  # the most specific keys of a profile draw the candidates
+MAX_KEY_SHARE = 0.05  # keys held by more than this share of profiles draw none …
+MIN_KEY_CAP = 300  # … unless they are held by fewer than this many
 
 
 class Scope:
@@ -35,7 +36,7 @@ class Filters:
 def profile_of(organisation: Organisation) -> Profile | None:
     """The indexed profile of an organisation (None unless it is published)."""
     row = MatchProfile.objects.filter(pk=organisation.pk).first()
-    return Profile.from_json(row.pk, row.data) if row else None
+    return Profile.from_json(row.pk, row.data, row.words) if row else None
 
 
 def idf_for(terms: list[str]) -> tuple[dict[str, float], dict[str, int], int]:
@@ -45,13 +46,15 @@ def idf_for(terms: list[str]) -> tuple[dict[str, float], dict[str, int], int]:
     frequencies = dict.fromkeys(terms, 0)
     if terms:
         frequencies.update(MatchTerm.objects.filter(term__in=terms).values_list("term", "df"))
-    idf = {t: math.log(1 + (total + 1) / (df + 1)) for t, df in frequencies.items()}
+    idf = {t: term_idf(df, total) for t, df in frequencies.items()}
     return idf, frequencies, total
 
 
-def candidate_keys(a: Profile, idf: dict[str, float], df: dict[str, int], total: int):
-    """Thematic keys (fields, areas, complementary competences, distinctive terms) and fit
-    keys (countries), each with its weight."""
+def candidate_keys(a: Profile) -> tuple[dict[str, float], dict[str, float]]:
+    """Thematic keys (fields, areas, complementary competences, terms) and fit keys
+    (countries, programmes), each weighted by its kind and its rarity (idf). Only the most
+    specific CANDIDATE_KEYS thematic keys are kept, and none held by very many profiles, so
+    the candidate query reads a bounded number of postings."""
     thematic: dict[str, float] = {}
     for slug in a.fields:
         thematic[f"f:{slug}"] = 3.0
@@ -64,13 +67,8 @@ def candidate_keys(a: Profile, idf: dict[str, float], df: dict[str, int], total:
                 thematic.setdefault(f"{need_prefix}f:{field_slug}", 1.0)
             if capability:
                 thematic.setdefault(f"{need_prefix}c:{capability}", 0.5)
-    limit = max(MIN_TERM_DF, MAX_TERM_SHARE * total)
-    distinctive = sorted(
-        (t for t in a.terms if df.get(t, 0) <= limit),
-        key=lambda t: (-a.terms[t] * idf[t], t),
-    )[:CANDIDATE_TERMS]
-    for term in distinctive:
-        thematic[f"t:{term}"] = a.terms[term] * idf[term] / 2
+    for term, weight in a.terms.items():
+        thematic[f"t:{term}"] = weight / 2
     fit: dict[str, float] = {}
     if a.country:
         fit[f"tc:{a.country}"] = 1.0
@@ -79,7 +77,22 @@ def candidate_keys(a: Profile, idf: dict[str, float], df: dict[str, int], total:
         fit[f"c:{code}"] = 0.5
     for slug in a.programmes:
         fit[f"p:{slug}"] = 0.2
-    return thematic, fit
+    total = MatchProfile.objects.count()
+    frequencies = dict(
+        MatchTerm.objects.filter(term__in=[*thematic, *fit]).values_list("term", "df")
+    )
+    cap = max(MIN_KEY_CAP, MAX_KEY_SHARE * total)
+
+    def specific(keys: dict[str, float], limit: int) -> dict[str, float]:
+        weighted = {
+            key: weight * math.log(1 + (total + 1) / (frequencies[key] + 1))
+            for key, weight in keys.items()
+            if 0 < frequencies.get(key, 0) <= cap
+        }
+        best = sorted(weighted, key=lambda key: (-weighted[key], key))[:limit]
+        return {key: weighted[key] for key in best}
+
+    return specific(thematic, CANDIDATE_KEYS), specific(fit, CANDIDATE_KEYS)
 
 
 def _candidates(
@@ -93,7 +106,7 @@ def _candidates(
     if exclude:
         postings = postings.exclude(profile_id__in=exclude)
     if scope == Scope.INTERNATIONAL and a.country:
-        postings = postings.exclude(profile__country=a.country)
+        postings = postings.exclude(country=a.country)
     if filters.country:
         postings = postings.filter(profile__country=filters.country)
     if filters.kind:
@@ -111,18 +124,10 @@ def _candidates(
                 key__in=[f"f:{filters.field}", f"a:{filters.field}"]
             ).values("profile_id")
         )
-    weight = Case(
-        *[When(key=key, then=Value(w)) for key, w in keys.items()],
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    rows = (
-        postings.values("profile_id")
-        .annotate(strength=Sum(weight * F("weight"), output_field=FloatField()))
-        .order_by("-strength", "profile_id")
-        .values_list("profile_id", flat=True)[:CANDIDATES]
-    )
-    return list(rows)
+    strength: dict[int, float] = defaultdict(float)
+    for key, profile_id, weight in postings.values_list("key", "profile_id", "weight"):
+        strength[profile_id] += keys[key] * weight
+    return heapq.nlargest(CANDIDATES, strength, key=lambda pk: (strength[pk], -pk))
 
 
 def recommend(
@@ -135,8 +140,7 @@ def recommend(
     """The best partners for A, best first: candidates from the index (never all pairs),
     each scored in full. `scope` INTERNATIONAL leaves out organisations in A's country."""
     filters = filters or Filters()
-    idf, df, total = idf_for(list(a.terms))
-    thematic, fit = candidate_keys(a, idf, df, total)
+    thematic, fit = candidate_keys(a)
     found = _candidates(a, thematic, scope=scope, filters=filters, exclude=set())
     if len(found) < CANDIDATES:
         found += _candidates(a, fit, scope=scope, filters=filters, exclude=set(found))
@@ -144,10 +148,7 @@ def recommend(
         Profile.from_json(pk, data)
         for pk, data in MatchProfile.objects.filter(pk__in=found).values_list("pk", "data")
     ]
-    all_terms = {t for p in profiles for t in p.terms} - idf.keys()
-    if all_terms:
-        more, _df, _total = idf_for(sorted(all_terms))
-        idf.update(more)
+    idf, _df, _total = idf_for(sorted(a.terms))  # the other sides' lengths are kept
     matches = [score(a, b, idf) for b in profiles]
     matches.sort(key=lambda m: (-m.score, m.profile.organisation_id))
     return matches[:limit]

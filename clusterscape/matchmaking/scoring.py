@@ -59,20 +59,18 @@ def dice(left: frozenset, right: frozenset) -> float:
 
 
 def cosine(a: Profile, b: Profile, idf: dict[str, float]) -> tuple[float, list[str]]:
-    """Cosine of the idf-weighted term vectors; terms unknown to `idf` weigh 1. Returns the
-    similarity and the shared terms, strongest first."""
+    """Cosine of the idf-weighted term vectors; terms unknown to `idf` weigh 1. A profile's
+    vector length is the one kept at its indexing where known (so only the shared terms
+    need their idf now). Returns the similarity and the shared terms, strongest first."""
     if not a.terms or not b.terms:
         return 0.0, []
     shared = a.terms.keys() & b.terms.keys()
     if not shared:
         return 0.0, []
-
-    def weight(profile: Profile, term: str) -> float:
-        return profile.terms[term] * idf.get(term, 1.0)
-
-    norm_a = math.sqrt(sum(weight(a, t) ** 2 for t in a.terms))
-    norm_b = math.sqrt(sum(weight(b, t) ** 2 for t in b.terms))
-    contributions = {t: weight(a, t) * weight(b, t) for t in shared}
+    get = idf.get
+    norm_a = a.term_norm or math.sqrt(sum((w * get(t, 1.0)) ** 2 for t, w in a.terms.items()))
+    norm_b = b.term_norm or math.sqrt(sum((w * get(t, 1.0)) ** 2 for t, w in b.terms.items()))
+    contributions = {t: a.terms[t] * b.terms[t] * get(t, 1.0) ** 2 for t in shared}
     similarity = sum(contributions.values()) / (norm_a * norm_b)
     return min(1.0, similarity), sorted(shared, key=lambda t: (-contributions[t], t))
 
@@ -117,7 +115,7 @@ def score(a: Profile, b: Profile, idf: dict[str, float]) -> Match:
         reasons.append(Reason("shared_fields", "thematic", tuple(shared_fields)))
     elif neighbour_areas:
         reasons.append(Reason("same_area", "thematic", tuple(neighbour_areas)))
-    words = [b.words.get(t) or a.words.get(t) for t in shared_terms]
+    words = [a.words.get(t) or b.words.get(t) for t in shared_terms[:10]]
     words = list(dict.fromkeys(w for w in words if w))[:5]
     if words and text_part >= 0.05:
         reasons.append(Reason("similar_words", "thematic", tuple(words)))

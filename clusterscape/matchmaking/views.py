@@ -12,9 +12,8 @@ from clusterscape.registry.models import Organisation
 
 from . import services
 from .forms import ExplorerForm, FiltersForm
-from .index import organisations_for_match
 from .presentation import present
-from .profiles import Profile, organisation_profile
+from .profiles import Profile, organisation_profiles
 from .queries import idf_for, profile_of, recommend
 from .reasons import Labels, render_hint, render_reason
 from .scoring import hints, score
@@ -35,7 +34,7 @@ def stored_profile(organisation: Organisation) -> Profile:
     """The indexed profile, or one made now if the index does not hold it yet."""
     found = profile_of(organisation)
     if found is None:
-        found = organisation_profile(organisations_for_match().get(pk=organisation.pk))
+        (found,) = organisation_profiles([organisation.pk])
     return found
 
 
