@@ -38,6 +38,7 @@ from .models import (
     ValidationCriterion,
     ValidationDecision,
 )
+from .tokens import TOKEN_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,6 @@ INVITE_SALT = "clusterscape.accounts.invitation"
 VERIFY_MAX_AGE = 3 * 24 * 3600
 INVITE_MAX_AGE = 14 * 24 * 3600
 RECOVERY_CODE_COUNT = 10
-TOKEN_PREFIX = "cs_"  # noqa: S105 — a visible marker, not a secret
 
 
 def _hash(value: str) -> str:
