@@ -224,7 +224,21 @@ def layout(programme: FundingProgramme, grants: list[Grant], *, today: datetime.
 SCALE = 2
 
 
+# A font with the German letters and dashes where the system has one (Debian's fonts-dejavu,
+# which Chromium for the browser tests brings along); else Pillow's own font.
+FONT_FILES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "DejaVuSans.ttf",
+)
+
+
 def _font(size: int) -> ImageFont.FreeTypeFont:
+    for name in FONT_FILES:
+        try:
+            return ImageFont.truetype(name, size * SCALE)
+        except OSError:
+            continue
     return ImageFont.load_default(size=size * SCALE)
 
 
@@ -240,7 +254,7 @@ def render_image(chart: Layout, *, title: str) -> Image.Image:
     def sy(value: float) -> float:
         return (value + top) * SCALE
 
-    draw.text((s(8), s(10)), title, fill=COLOURS["text"], font=_font(16))
+    draw.text((s(8), s(10)), _short_title(title), fill=COLOURS["text"], font=_font(14))
     for tick in chart.ticks:
         draw.line(
             [(s(tick.x_value), sy(0)), (s(tick.x_value), sy(chart.height))],
@@ -281,12 +295,10 @@ def render_image(chart: Layout, *, title: str) -> Image.Image:
         fill=COLOURS["today"],
         width=2 * SCALE,
     )
-    draw.text(
-        (s(chart.today_x_value - 40), sy(chart.height + 6)),
-        _("Today (%(date)s)") % {"date": chart.today.isoformat()},
-        fill=COLOURS["today"],
-        font=_font(11),
-    )
+    today_label = _("Today (%(date)s)") % {"date": chart.today.isoformat()}
+    label_width = draw.textlength(today_label, font=_font(11))
+    label_x = min(s(chart.today_x_value) - label_width / 2, image.width - label_width - s(4))
+    draw.text((label_x, sy(chart.height + 6)), today_label, fill=COLOURS["today"], font=_font(11))
     legend_y = chart.height + 6
     draw.rectangle([s(8), sy(legend_y), s(20), sy(legend_y + 9)], fill=COLOURS["concept"])
     draw.text((s(24), sy(legend_y - 2)), _("concept phase"), fill=COLOURS["text"], font=_font(11))
@@ -295,6 +307,10 @@ def render_image(chart: Layout, *, title: str) -> Image.Image:
         (s(146), sy(legend_y - 2)), _("implementation phase"), fill=COLOURS["text"], font=_font(11)
     )
     return image
+
+
+def _short_title(title: str, most: int = 110) -> str:
+    return title if len(title) <= most else title[: most - 1].rstrip() + "…"
 
 
 def render_png(chart: Layout, *, title: str) -> bytes:
