@@ -222,6 +222,22 @@ def sync_index(item: ContentItem) -> None:
         unindex(kind, item.pk)
 
 
+def index_due_items() -> int:
+    """Index the public items the index lacks (those whose `publish_at` came after they were
+    published); returns how many were added. Safe to run at any time, e.g. hourly."""
+    from clusterscape.search.models import SearchDocument
+
+    added = 0
+    with transaction.atomic():
+        for model, kind in documents.KIND_OF.items():
+            indexed = SearchDocument.objects.filter(kind=kind).values("object_id")
+            due = queries.public(model).exclude(pk__in=indexed).order_by("pk")
+            added += store_documents(documents.document_for(item) for item in due)
+        if added:
+            public_pages_changed()
+    return added
+
+
 def _save_item(
     item: ContentItem,
     *,

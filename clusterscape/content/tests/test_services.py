@@ -297,6 +297,23 @@ def test_scheduled_item_is_public_once_its_time_has_come(manager, editor, organi
     assert NewsItem.objects.filter(queries.public_filter(later)).get() == item
 
 
+def test_scheduled_item_enters_the_index_once_due(manager, editor, organisation):
+    from django.core.management import call_command
+
+    item = news(manager, organisation)
+    services.publish_item(item, by=editor, publish_at=timezone.now() + datetime.timedelta(hours=1))
+    NewsItem.objects.filter(pk=item.pk).update(
+        publish_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    stdout = io.StringIO()
+
+    call_command("index_due_content", stdout=stdout)
+    call_command("index_due_content", stdout=stdout)
+
+    assert stdout.getvalue() == "1 scheduled items indexed\n0 scheduled items indexed\n"
+    assert indexed(SearchDocument.Kind.NEWS) == ["laser-week"]
+
+
 def test_archiving_removes_the_item_from_the_index(manager, editor, organisation):
     item = services.publish_item(news(manager, organisation), by=editor)
 
