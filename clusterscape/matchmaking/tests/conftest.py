@@ -1,6 +1,14 @@
 import pytest
 from django.utils import translation
 
+# The browser fixtures of the site's journeys (clusterscape/core/tests/e2e/conftest.py).
+from clusterscape.core.tests.e2e.conftest import (  # noqa: F401
+    browser,
+    landscape,
+    page,
+    page_without_js,
+)
+
 
 @pytest.fixture(autouse=True)
 def english():
