@@ -244,6 +244,8 @@ class Analyzer:
         self._terms = BoundedMemo(self._word_terms, TERM_CACHE_SIZE)
         # word → its index terms joined by spaces ("" for a stop word), for documents
         self._joined = BoundedMemo(self._joined_terms, TERM_CACHE_SIZE)
+        # a word as written → the index terms of its folded words, for highlighting
+        self._written = BoundedMemo(self._written_terms, TERM_CACHE_SIZE)
 
     @classmethod
     def from_labels(cls, labels: Iterable[str]) -> "Analyzer":
@@ -287,6 +289,9 @@ class Analyzer:
         for part in self.compound_parts(word):
             terms.update(word_forms(part))
         return tuple(sorted(terms))
+
+    def _written_terms(self, written: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((word, self._terms[word]) for word in words(written))
 
     def _joined_terms(self, word: str) -> str:
         return " ".join(self._terms[word]) if is_indexed_word(word) else ""
@@ -342,9 +347,9 @@ class Analyzer:
         matched_terms = query.all_forms()
         prefixes = query.prefixes()
         spans = []
+        written = self._written
         for match in ORIGINAL_WORD_RE.finditer(text):
-            for word in words(match.group(0)):
-                terms = self.word_terms(word)
+            for word, terms in written[match.group(0)]:
                 if not matched_terms.isdisjoint(terms) or any(map(word.startswith, prefixes)):
                     spans.append((match.start(), match.end()))
                     break

@@ -43,8 +43,16 @@ class SearchBackend:
         names_only; score 0 unless ranked (counting needs no ranks)."""
         raise NotImplementedError
 
-    def phrase_sql(self, words: list[str]) -> tuple[str, list]:
-        """SQL selecting (id) of documents that have the words in this order."""
+    def phrase_sql(self, words: list[str], *, among: str = "") -> tuple[str, list]:
+        """SQL selecting (id) of documents that have the words in this order (only of the
+        documents whose ids the CTE named by among holds, if given)."""
+        raise NotImplementedError
+
+    def rank_sql(
+        self, query: analysis.ParsedQuery, *, any_term: bool, among: str
+    ) -> tuple[str, list]:
+        """SQL selecting (id, score) of the documents whose ids the CTE named by among
+        holds, ranked by the engine for the query (0 where the text does not match)."""
         raise NotImplementedError
 
     # The facet table as joined from documents when counting (see SQLiteBackend).
@@ -180,11 +188,26 @@ class SQLiteBackend(SearchBackend):
         expression = self.match_expression(query, any_term=any_term, names_only=names_only)
         return sql, [expression]
 
-    def phrase_sql(self, words: list[str]) -> tuple[str, list]:
+    def phrase_sql(self, words: list[str], *, among: str = "") -> tuple[str, list]:
         safe = " ".join(word for word in words if SAFE_TERM_RE.fullmatch(word))
-        return "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [
+        # "+rowid": tested on each match; a plain rowid would make FTS5 run the whole query
+        # once per listed id.
+        within = f" AND +rowid IN (SELECT id FROM {among})" if among else ""
+        return f"SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s{within}", [
             f'phrase_terms : "{safe}"'
         ]
+
+    def rank_sql(
+        self, query: analysis.ParsedQuery, *, any_term: bool, among: str
+    ) -> tuple[str, list]:
+        # bm25 is computed only for the rows that pass the rowid test, not for every match
+        # ("+rowid" as in phrase_sql).
+        weights = ", ".join(str(weight) for weight in self.WEIGHTS)
+        sql = (
+            f"SELECT rowid AS id, -bm25(search_fts, {weights}) AS score FROM search_fts "
+            f"WHERE search_fts MATCH %s AND +rowid IN (SELECT id FROM {among})"
+        )
+        return sql, [self.match_expression(query, any_term=any_term)]
 
     def new_ids(self, table: str, count: int) -> list[int]:
         """The next ids of an AUTOINCREMENT table: the transaction holds SQLite's write lock
@@ -307,13 +330,25 @@ class PostgresBackend(SearchBackend):
             for row in rows:
                 copy.write_row(row)
 
-    def phrase_sql(self, words: list[str]) -> tuple[str, list]:
+    def phrase_sql(self, words: list[str], *, among: str = "") -> tuple[str, list]:
         safe = " <-> ".join(f"'{word}':D" for word in words if SAFE_TERM_RE.fullmatch(word))
+        within = f"{among} JOIN search_searchdocument d ON d.id = {among}.id" if among else ""
         return (
-            "SELECT d.id AS id FROM search_searchdocument d "
+            f"SELECT d.id AS id FROM {within or 'search_searchdocument d'} "
             "WHERE d.search_vector @@ to_tsquery('simple', %s)",
             [safe],
         )
+
+    def rank_sql(
+        self, query: analysis.ParsedQuery, *, any_term: bool, among: str
+    ) -> tuple[str, list]:
+        # ts_rank_cd reads (and detoasts) each document's vector: only the candidates'.
+        sql = (
+            f"SELECT d.id AS id, ts_rank_cd('{self.WEIGHTS}'::float4[], d.search_vector, q, 0) "
+            f"AS score FROM {among} JOIN search_searchdocument d ON d.id = {among}.id, "
+            "to_tsquery('simple', %s) q"
+        )
+        return sql, [self.tsquery(query, any_term=any_term)]
 
     # The trigram index also answers "=", and the planner may pick it for long IN lists;
     # "= ANY(array)" keeps look-ups of whole terms on the unique B-tree index.

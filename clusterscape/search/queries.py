@@ -8,6 +8,7 @@ counts instead), and the facet labels from the registry's reference tables.
 """
 
 import datetime
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,14 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_SUGGESTIONS = 10
 MAX_CANDIDATES_PER_WORD = 5
+# Facet counts are exact over at most EXACT_FACET_LIMIT matching documents; over more, they
+# are estimated from a uniform sample of about FACET_SAMPLE of them and marked as estimates
+# (SearchResults.facets_estimated). Counting costs about a microsecond per facet value of
+# each document counted, so this bounds it whatever the number of matches.
+EXACT_FACET_LIMIT = 1_000
+FACET_SAMPLE = 500
+HASH_MULTIPLIER = 2_654_435_761
+HASH_RANGE = 2**32
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,9 @@ class SearchResults:
     facets: dict[str, list[FacetValue]]
     did_you_mean: str = ""
     relaxed: bool = False  # no document had every word: these have some of them
+    # More documents matched than EXACT_FACET_LIMIT: the facet counts are estimates from a
+    # uniform sample (the total is always exact).
+    facets_estimated: bool = False
 
     @property
     def pages(self) -> int:
@@ -185,10 +197,20 @@ def did_you_mean(parsed: analysis.ParsedQuery, backend: SearchBackend) -> str:
 # --- the search -------------------------------------------------------------------------
 
 
-def _facet_clause(name: str, values: Sequence[str], *, per_document: bool) -> tuple[str, list]:
+def _facet_clause(
+    name: str, values: Sequence[str], *, per_document: bool, sample: int | None = None
+) -> tuple[str, list]:
     """b restricted to documents with one of the values. Few documents (words matched):
-    look each one's facets up; many: collect the documents that have the values."""
+    look each one's facets up; many: collect the documents that have the values (only
+    those of the sample, if one is given: see _candidates_sql)."""
     placeholders = ", ".join(["%s"] * len(values))
+    if sample is not None and not per_document:
+        return (
+            "b.id IN (SELECT document_id FROM search_searchfacet "
+            f"WHERE name = %s AND value IN ({placeholders}) "
+            f"AND (document_id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s)",
+            [name, *values, sample],
+        )
     if per_document:
         return (
             "EXISTS (SELECT 1 FROM search_searchfacet x WHERE x.document_id = b.id "
@@ -211,6 +233,8 @@ def _candidates_sql(
     materialized: bool,
     ranked: bool = True,
     sort_columns: bool = True,
+    sample: int | None = None,
+    title_hits: bool = False,
 ) -> tuple[str, list, bool]:
     """The WITH clause defining b: the ids of matching public documents after the date
     and circle filters, with score and exact-name flag. Also tells whether anything
@@ -246,6 +270,11 @@ def _candidates_sql(
             stretch * stretch,
             degrees * degrees,
         ]
+    if sample is not None:
+        # A uniform sample of the documents: a multiplicative hash of the id (Knuth) below
+        # a threshold keeps a fixed share of any set, whatever the order ids were given in.
+        conditions.append(f"(d.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s")
+        condition_params.append(sample)
     where = " AND ".join(conditions) or "TRUE"
     extra = ", d.date_start AS date_start, d.sort_key AS sort_key" if sort_columns else ""
     b_kind = "MATERIALIZED" if materialized else "NOT MATERIALIZED"
@@ -258,6 +287,10 @@ def _candidates_sql(
 
     match_sql, sql_params = backend.match_sql(parsed, any_term=any_term, ranked=ranked)
     matched = f"SELECT id, score, 0 AS exact FROM ({match_sql}) fts"
+    if sample is not None:
+        # Sampled before anything is joined to the matches.
+        matched += f" WHERE (fts.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s"
+        sql_params = [*sql_params, sample]
     if parsed.sequence and ranked:
         # Words in the order typed double the score.
         phrase_sql, phrase_params = backend.phrase_sql(parsed.sequence)
@@ -280,12 +313,39 @@ def _candidates_sql(
             "WHERE alias_key = %s) named GROUP BY id"
         )
         sql_params = [*sql_params, name_key, name_key, name_key]
+    hit_params: list = []
+    if title_hits:
+        hit_sql, hit_params = _title_hits(parsed)
+        extra += f", {hit_sql} AS hit"
+    if not conditions and not extra:
+        # Nothing to read of the documents themselves.
+        sql = f"WITH m AS MATERIALIZED ({matched}), b AS {b_kind} (SELECT id, score, exact FROM m) "
+        return sql, sql_params, True
     sql = (
         f"WITH m AS MATERIALIZED ({matched}), "
         f"b AS {b_kind} (SELECT d.id AS id, m.score AS score, m.exact AS exact{extra} "
         f"FROM m JOIN search_searchdocument d ON d.id = m.id WHERE {where}) "
     )
-    return sql, [*sql_params, *condition_params], True
+    return sql, [*sql_params, *hit_params, *condition_params], True
+
+
+def _title_hits(parsed: analysis.ParsedQuery) -> tuple[str, list]:
+    """How many of the query's words (in any of their forms) the folded title holds: read
+    from the documents' covering index, it picks the candidates worth ranking."""
+    parts, params = [], []
+    for term in parsed.terms:
+        forms = sorted({*term.match_forms(), *([term.word] if term.prefix else [])})
+        if forms:
+            parts.append(
+                "(CASE WHEN "
+                + " OR ".join(["d.sort_key LIKE %s"] * len(forms))
+                + " THEN 1 ELSE 0 END)"
+            )
+            params += [f"%{form}%" for form in forms]
+    for phrase in parsed.phrases:
+        parts.append("(CASE WHEN d.sort_key LIKE %s THEN 1 ELSE 0 END)")
+        params.append("%" + " ".join(phrase) + "%")
+    return (" + ".join(parts) or "0"), params
 
 
 ORDERINGS = {
@@ -317,17 +377,23 @@ def _run(
     *,
     any_term: bool,
     kept: dict[str, dict[str, int]] | None = None,
-) -> tuple[list[tuple], int, dict[str, dict[str, int]]]:
+) -> tuple[list[tuple], int, dict[str, dict[str, int]], bool]:
     # Without words, b is left to the planner so a sort can walk an index of the documents.
     hits_with, hits_with_params, narrowed = _candidates_sql(
         parsed, params, backend, any_term=any_term, materialized=not parsed.empty
     )
-    clauses = {
-        name: _facet_clause(name, values, per_document=not parsed.empty)
-        for name, values in filters.items()
-    }
 
-    def where(skip: str | None = None) -> tuple[str, list]:
+    def clauses_for(sample: int | None = None) -> dict[str, tuple[str, list]]:
+        return {
+            name: _facet_clause(name, values, per_document=not parsed.empty, sample=sample)
+            for name, values in filters.items()
+        }
+
+    clauses = clauses_for()
+
+    def where(
+        skip: str | None = None, clauses: dict[str, tuple[str, list]] = clauses
+    ) -> tuple[str, list]:
         parts = [clause for name, clause in clauses.items() if name != skip]
         if not parts:
             return "", []
@@ -336,16 +402,27 @@ def _run(
     filter_sql, filter_params = where()
     # The page is picked from b's own columns; only its rows are read in full.
     ordering = _ordering(params.sort, parsed)
-    hits_sql = (
-        f"{hits_with}, top AS (SELECT b.id, b.score, b.exact, b.date_start, b.sort_key "
-        f"FROM b {'WHERE ' + filter_sql if filter_sql else ''} "
-        f"ORDER BY {ordering.format(t='b')} LIMIT %s OFFSET %s) "
-        "SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.short_name, d.body, "
-        "d.keywords, d.latitude, d.longitude, d.date_start, top.score "
-        "FROM top JOIN search_searchdocument d ON d.id = top.id "
-        f"ORDER BY {ordering.format(t='top')}"
-    )
-    rows = _fetch(hits_sql, [*hits_with_params, *filter_params, params.page_size, params.offset])
+    if parsed.empty or not RANK_LIMIT.get(backend.vendor):
+        # Every match ranked (SQLite: bm25 runs inside FTS5, cheaply). When anything narrows
+        # the index, the page comes with the total (counted over b before the LIMIT);
+        # otherwise the kept counts give it and b is not walked to the end.
+        counting = narrowed or bool(filters)
+        hits_sql = (
+            f"{hits_with}, top AS (SELECT b.id, b.score, b.exact, b.date_start, b.sort_key, "
+            f"{'COUNT(*) OVER ()' if counting else '0'} AS total "
+            f"FROM b {'WHERE ' + filter_sql if filter_sql else ''} "
+            f"ORDER BY {ordering.format(t='b')} LIMIT %s OFFSET %s) "
+            f"{HIT_COLUMNS} FROM top JOIN search_searchdocument d ON d.id = top.id "
+            f"ORDER BY {ordering.format(t='top')}"
+        )
+        hits_params = [*hits_with_params, *filter_params, params.page_size, params.offset]
+    else:
+        hits_sql, hits_params = _ranked_page_sql(
+            parsed, params, backend, filter_sql, filter_params, any_term=any_term
+        )
+    rows = _fetch(hits_sql, hits_params)
+    total = rows[0][-1] if rows else 0
+    rows = [row[:-1] for row in rows]
 
     # The total; one pass counting every facet under all filters (right for the facets
     # without an active filter); one pass per active facet under the other filters
@@ -362,23 +439,47 @@ def _run(
         for name in whole_index:
             counts[name] = dict(kept.get(name, {}))
         total = sum(kept.get("type", {}).values())
-        return rows, total, counts
+        return rows, total, counts, False
     if kept is not None:
         for name in whole_index:
             counts[name] = dict(kept.get(name, {}))
 
-    with_sql, with_params, _narrowed = _candidates_sql(
-        parsed,
-        params,
-        backend,
-        any_term=any_term,
-        materialized=not parsed.empty,
-        ranked=False,
-        sort_columns=False,
-    )
+    def counts_with(sample: int | None = None) -> tuple[str, list]:
+        with_sql, with_params, _narrowed = _candidates_sql(
+            parsed,
+            params,
+            backend,
+            any_term=any_term,
+            materialized=not parsed.empty,
+            ranked=False,
+            sort_columns=False,
+            sample=sample,
+        )
+        return with_sql, with_params
+
+    # A page past the end has no rows to bring the total: it is counted on its own.
+    with_sql, with_params = counts_with()
+    if not rows and params.offset:
+        total = _fetch(
+            with_sql + f"SELECT COUNT(*) FROM b {'WHERE ' + filter_sql if filter_sql else ''}",
+            [*with_params, *filter_params],
+        )[0][0]
+    # The facets are counted over every matching document when there are few, else over a
+    # uniform sample.
+    estimated = False
+    if not params.with_facets or not total:
+        return rows, total, counts, estimated
+    share = 1.0
+    counted_where = where
+    if total > EXACT_FACET_LIMIT:
+        share = FACET_SAMPLE / total
+        sample = int(share * HASH_RANGE)
+        with_sql, with_params = counts_with(sample=sample)
+        counted_where = functools.partial(where, clauses=clauses_for(sample))
+        estimated = True
     if parsed.empty:
         counts_sql, count_params = _counts_over_filtered_documents(
-            params, backend, filters, where, whole_index
+            params, backend, filters, counted_where, whole_index
         )
     else:
         counts_sql, count_params = _counts_in_one_pass(params, backend, filters)
@@ -390,17 +491,109 @@ def _run(
             f"WHERE count > 0 AND name IN ({placeholders})"
         )
         count_params = [*count_params, *sorted(whole_index)]
-    total = 0
     for kind, name, value, count in _fetch(with_sql + counts_sql, [*with_params, *count_params]):
-        if kind == "":
-            total = count
-        elif kind == "kept" or (
-            name in counts
+        if kind == "kept":
+            counts[name][value] = count
+        elif (
+            kind
+            and name in counts
             and name not in whole_index
             and (kind == "one" or (kind == "own") == (name in filters))
         ):
-            counts[name][value] = count
-    return rows, total, counts
+            counts[name][value] = _estimate(count, share) if estimated else count
+    return rows, total, counts, estimated
+
+
+HIT_COLUMNS = (
+    "SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.short_name, d.body, "
+    "d.keywords, d.latitude, d.longitude, d.date_start, top.score, top.total"
+)
+# PostgreSQL: how many matching documents ts_rank_cd ranks at most (it reads and detoasts
+# each one's vector); when more match, candidates are chosen in the order of the sort with
+# the number of query words in the title in place of the score (exact names first). SQLite
+# ranks every match: bm25 runs inside FTS5 for a microsecond or two per match.
+RANK_LIMIT = {"postgresql": 300}
+
+
+def _ranked_page_sql(
+    parsed: analysis.ParsedQuery,
+    params: SearchParams,
+    backend: SearchBackend,
+    filter_sql: str,
+    filter_params: list,
+    *,
+    any_term: bool,
+) -> tuple[str, list]:
+    """The page of a search with words, and the total: the matches (unranked) pass the
+    filters (f); the first RANK_LIMIT of them in the order of the sort, with the number of
+    query words in the title standing in for the score, are ranked by the engine (c, r);
+    words in the order typed double a score. When no more documents match than that, every
+    match is ranked, exactly as the engine ranks them."""
+    with_sql, with_params, _narrowed = _candidates_sql(
+        parsed,
+        params,
+        backend,
+        any_term=any_term,
+        materialized=True,
+        ranked=False,
+        title_hits=True,
+    )
+    limit = max(RANK_LIMIT[backend.vendor], params.offset + params.page_size)
+    candidate_order = _ordering(params.sort, parsed).replace("{t}.score", "{t}.hit")
+    ordering = _ordering(params.sort, parsed)
+    rank_params: list = []
+    phrase_params: list = []
+    if params.sort == "name":  # sorted by name, the score plays no part
+        ctes = ""
+        scored = "SELECT c.id, c.exact, c.date_start, c.sort_key, 0.0 AS score FROM c"
+    else:
+        # The engine scores the candidates; each is then found by id in the documents'
+        # index or tested with IN (SQLite would scan a joined CTE once per candidate).
+        rank_sql, rank_params = backend.rank_sql(parsed, any_term=any_term, among="c")
+        ctes = f", ranked AS MATERIALIZED ({rank_sql})"
+        score = "ranked.score"
+        if parsed.sequence:
+            phrase_sql, phrase_params = backend.phrase_sql(parsed.sequence, among="c")
+            ctes += f", ordered AS MATERIALIZED ({phrase_sql})"
+            score += " * (CASE WHEN ranked.id IN (SELECT id FROM ordered) THEN 2 ELSE 1 END)"
+        scored = (
+            "SELECT ranked.id, CASE WHEN ranked.id IN (SELECT id FROM c WHERE c.exact = 1) "
+            "THEN 1 ELSE 0 END AS exact, d.date_start, d.sort_key, "
+            f"{score} AS score FROM ranked JOIN search_searchdocument d ON d.id = ranked.id "
+            # candidates the text does not match (exact names) score nothing
+            "UNION ALL SELECT c.id, c.exact, c.date_start, c.sort_key, 0.0 FROM c "
+            "WHERE c.id NOT IN (SELECT id FROM ranked)"
+        )
+    sql = (
+        f"{with_sql}, f AS MATERIALIZED (SELECT b.id, b.exact, b.date_start, b.sort_key, b.hit "
+        f"FROM b {'WHERE ' + filter_sql if filter_sql else ''}), "
+        f"c AS MATERIALIZED (SELECT f.id, f.exact, f.date_start, f.sort_key FROM f "
+        f"ORDER BY {candidate_order.format(t='f')} LIMIT %s){ctes}, "
+        f"r (id, exact, date_start, sort_key, score) AS ({scored}), "
+        "top AS (SELECT r.id, r.score, r.exact, r.date_start, r.sort_key, "
+        f"(SELECT COUNT(*) FROM f) AS total FROM r ORDER BY {ordering.format(t='r')} "
+        f"LIMIT %s OFFSET %s) {HIT_COLUMNS} FROM top JOIN search_searchdocument d "
+        f"ON d.id = top.id ORDER BY {ordering.format(t='top')}"
+    )
+    return sql, [
+        *with_params,
+        *filter_params,
+        limit,
+        *rank_params,
+        *phrase_params,
+        params.page_size,
+        params.offset,
+    ]
+
+
+def _estimate(sampled: int, share: float) -> int:
+    """A count from a sample scaled to the whole set, to two significant digits (it is
+    shown as "about …")."""
+    value = sampled / share
+    if value < 10:
+        return max(1, round(value))
+    digits = len(str(int(value))) - 2
+    return int(round(value, -digits))
 
 
 def _counts_in_one_pass(
@@ -504,14 +697,15 @@ def search(
         expand_typos(parsed, backend)
     kept = _kept_counts() if any(name in filters for name in SINGLE_VALUED_FACETS) else None
     effective = _without_filters_covering_everything(filters, kept) if kept else filters
-    rows, total, counts = _run(parsed, params, backend, effective, any_term=False, kept=kept)
+    rows, total, counts, estimated = _run(
+        parsed, params, backend, effective, any_term=False, kept=kept
+    )
     relaxed = False
     if not total and len(parsed.terms) + len(parsed.phrases) > 1:
-        relaxed_rows, relaxed_total, relaxed_counts = _run(
-            parsed, params, backend, effective, any_term=True, kept=kept
-        )
-        if relaxed_total:
-            rows, total, counts, relaxed = relaxed_rows, relaxed_total, relaxed_counts, True
+        found = _run(parsed, params, backend, effective, any_term=True, kept=kept)
+        if found[1]:
+            rows, total, counts, estimated = found
+            relaxed = True
     suggestion = ""
     if hint and not total and parsed.terms:
         suggestion = did_you_mean(parsed, backend)
@@ -525,6 +719,7 @@ def search(
         facets=facets,
         did_you_mean=suggestion,
         relaxed=relaxed,
+        facets_estimated=estimated and params.with_facets,
     )
 
 
