@@ -286,6 +286,17 @@ class Review(models.Model):
     def __str__(self) -> str:
         return str(self.assignment)
 
+    @property
+    def weighted_score(self) -> Decimal | None:
+        """The scores weighted by their criteria, as a share of the highest possible (0–1);
+        None before anything is scored. Needs the scores with their criteria."""
+        scores = list(self.scores.all())
+        possible = sum((s.criterion.weight * s.criterion.max_score for s in scores), Decimal(0))
+        if not scores or not possible:
+            return None
+        reached = sum((s.criterion.weight * s.score for s in scores), Decimal(0))
+        return (reached / possible).quantize(Decimal("0.01"))
+
 
 class Score(models.Model):
     review = models.ForeignKey(

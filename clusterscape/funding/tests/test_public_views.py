@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from clusterscape.accounts.tests.factories import UserFactory
 from clusterscape.funding.models import Partnership
 from clusterscape.registry.tests.factories import OrganisationFactory
 
@@ -54,6 +55,15 @@ def test_programme_page_shows_rules_and_rounds(client, programme):
     assert "at most 36 months" in html
     assert '<time datetime="2017-03-15">March 15, 2017</time>' in html
     assert 'href="/en/funding/interspin/rounds/2017/"' in html
+
+
+def test_programme_page_links_participants_to_their_pages(client, programme):
+    anonymous = client.get("/en/funding/interspin/").content.decode()
+    client.force_login(UserFactory())
+    signed_in = client.get("/en/funding/interspin/").content.decode()
+
+    assert 'href="/en/funding/interspin/exchange/"' not in anonymous
+    assert 'href="/en/funding/interspin/exchange/"' in signed_in
 
 
 def test_programme_page_in_german(client, programme):

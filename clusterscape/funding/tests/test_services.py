@@ -668,3 +668,13 @@ def test_save_programme_rejects_a_negative_cap_and_a_zero_phase():
             "A phase of at most 0 months allows nothing; leave it empty instead."
         ],
     }
+
+
+def test_review_weighted_score_uses_the_criteria_weights():
+    assignment = ReviewerAssignmentFactory()
+    heavy = CriterionFactory(round=assignment.application.round, weight=Decimal(3), max_score=5)
+    light = CriterionFactory(round=assignment.application.round, weight=Decimal(1), max_score=5)
+
+    review = services.save_review(assignment, scores={heavy.pk: 5, light.pk: 1}, by=None)
+
+    assert review.weighted_score == Decimal("0.80")

@@ -180,6 +180,7 @@ def test_officer_assigns_a_reviewer_who_scores_then_the_officer_decides(client):
         {f"criterion_{criterion.pk}": "4", "comment": "Good partners"},
     )
     client.force_login(officer)
+    detail = client.get(f"/en/funding/work/applications/{application.pk}/").content.decode()
     decided = client.post(
         f"/en/funding/work/applications/{application.pk}/decide/",
         {"decision": "select", "decision_reason": "Best concept"},
@@ -193,6 +194,7 @@ def test_officer_assigns_a_reviewer_who_scores_then_the_officer_decides(client):
         officer,
     )
     assert application.assignments.get().review.scores.get().score == 4
+    assert f"{reviewer}: Partners 4 – weighted: 0.80 of the highest score – Good partners" in detail
     assert Grant.objects.filter(application=application).count() == 1
 
 
