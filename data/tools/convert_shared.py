@@ -53,8 +53,21 @@ OUTPUT_DIR = PROJECT_ROOT / "data"
 # The cluster files, and the seat country of rows in files without a `country` column.
 CLUSTER_FILES = ("clusters_de.csv", "clusters_more.csv", "interspin_more.csv")
 # Rows compiled in this project (same columns as the shared clusters_more.csv), read after the
-# shared files; a slug may not repeat across all of them.
-COMPILED_FILES = (OUTPUT_DIR / "compiled" / "organisations_more.csv",)
+# shared files: every CSV file in data/compiled/, in sorted order; a slug may not repeat across
+# all of them.
+COMPILED_DIR = OUTPUT_DIR / "compiled"
+COMPILED_FILES = tuple(sorted(COMPILED_DIR.glob("*.csv")))
+# Columns a compiled file may add to those of clusters_more.csv; carried over unchanged where
+# present (the date the row's facts were compiled, ISO 8601, and short descriptions written
+# fresh from the facts).
+OPTIONAL_COMPILED_COLUMNS = ("compiled_on", "description_de", "description_en")
+# Facts about rows of the shared files, which this project does not edit (e.g. a go-cluster
+# membership stated by a source the shared data doesn't cite); format in data/README.md.
+AMENDMENTS_FILE = OUTPUT_DIR / "amendments.csv"
+AMENDMENT_COLUMNS = ("slug", "column", "value", "source_url", "note")
+# What an amendment may do: add items to a list column, or fill an empty cell.
+AMENDABLE_LIST_COLUMNS = frozenset({"programme_rounds", "partner_countries", "state_iso"})
+AMENDABLE_CELL_COLUMNS = frozenset({"city", "website", "field"})
 # The `kind` values a compiled file may use. As in the shared files, `kind` is the first
 # programme (`interspin`, `go-cluster`, `cluster` = a German Land programme, `european` = a cluster
 # in another European country); added here: `international` (a cluster organisation outside
@@ -405,6 +418,17 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("games", ("creative-industries",)),
     ("tourism", ("tourism",)),
     ("finance", ("finance",)),
+    # Compiled German rows (compiled/organisations_de_more.csv), by area.
+    # production
+    ("mechanical engineering", ("mechanical-engineering",)),
+    # Doubtful: agricultural engineering (farm machinery) is both a machine-building and an
+    # agri-food topic.
+    ("agricultural engineering", ("agri-food", "mechanical-engineering")),
+    ("agriculture", ("agri-food",)),
+    ("measurement technology", ("sensors",)),
+    # Doubtful: bioanalytics (analysis of biological samples) read as diagnostics.
+    ("bioanalytics", ("diagnostics",)),
+    # TEMP-END
 )
 
 # Rows whose shared `field` is empty get no fields, with one exception: where the name itself
@@ -1149,6 +1173,9 @@ def read_shared(shared: Path, compiled: Iterable[Path] = COMPILED_FILES) -> Shar
                 problems.append(f"{file_name}: {row['slug']!r} has unknown kind {row['kind']!r}")
             if is_compiled and not split_list(row["source_url"]):
                 problems.append(f"{file_name}: {row['slug']!r} has no source_url")
+            compiled_on = row.get("compiled_on", "")
+            if compiled_on and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", compiled_on):
+                problems.append(f"{file_name}: {row['slug']!r} compiled_on is not YYYY-MM-DD")
             seen[row["slug"]] = file_name
             rows.append(row)
     projects: dict[str, list[dict[str, str]]] = {}
@@ -1160,6 +1187,94 @@ def read_shared(shared: Path, compiled: Iterable[Path] = COMPILED_FILES) -> Shar
     if problems:
         raise ConversionError(problems)
     return SharedData(rows=rows, projects=projects, nuts_by_state=nuts_by_state)
+
+
+def programme_tag(item: str) -> str:
+    return item.partition(":")[0]
+
+
+def amend_list(current: str, value: str, column: str) -> tuple[str, str]:
+    """`current` with the list item `value` added, and a problem ("" if none).
+
+    In `programme_rounds` an item for a programme already listed without a year replaces that
+    item (the amendment adds the year); one with a different year is a conflict.
+    """
+    items = split_list(current)
+    if value in items:
+        return current, "adds nothing (already listed)"
+    if column == "programme_rounds":
+        same = [item for item in items if programme_tag(item) == programme_tag(value)]
+        if same and same != [programme_tag(value)]:
+            return current, f"conflicts with {same[0]!r}"
+        items = [item for item in items if item not in same]
+    return join([*items, value]), ""
+
+
+def apply_amendments(path: Path, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows with the sourced amendments of `path` applied (see data/README.md).
+
+    An amendment adds a list item (`programme_rounds`, `partner_countries`, `state_iso`), fills
+    an empty cell (`city`, `website`, `field`) or, with column `merged_into`, merges the row into
+    the row `value` names as the same organisation: the merged row is dropped and its programmes,
+    Länder, partner countries, topics and sources are added to the other. The amendment's
+    source URL is added to the row's sources. Anything else stops the conversion.
+    """
+    if not path.exists():
+        return rows
+    problems = []
+    by_slug = {row["slug"]: row for row in rows}
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.DictReader(stream)
+        if tuple(reader.fieldnames or ()) != AMENDMENT_COLUMNS:
+            raise ConversionError([f"{path.name}: columns must be {','.join(AMENDMENT_COLUMNS)}"])
+        amendments = [{key: (value or "").strip() for key, value in row.items()} for row in reader]
+    merged: set[str] = set()
+    for line, amendment in enumerate(amendments, start=2):
+        where = f"{path.name} row {line}"
+        slug, column, value = amendment["slug"], amendment["column"], amendment["value"]
+        row = by_slug.get(slug)
+        if row is None or slug in merged:
+            problems.append(f"{where}: unknown organisation {slug!r}")
+            continue
+        if not re.match(r"https?://\S+$", amendment["source_url"]):
+            problems.append(f"{where}: source_url must be one http(s) URL")
+            continue
+        if not value:
+            problems.append(f"{where}: value is empty")
+            continue
+        if column == "merged_into":
+            target = by_slug.get(value)
+            if target is None or value == slug or value in merged:
+                problems.append(f"{where}: cannot merge into {value!r}")
+                continue
+            for list_column in ("programme_rounds", "partner_countries", "state_iso", "field"):
+                for item in split_list(row[list_column]):
+                    new, problem = amend_list(target[list_column], item, list_column)
+                    if problem.startswith("conflicts"):
+                        problems.append(f"{where}: {list_column} {item!r} {problem}")
+                    target[list_column] = new
+            target["source_url"] = join(
+                unique([*split_list(target["source_url"]), *split_list(row["source_url"])])
+            )
+            target.setdefault("merged_slugs", "")
+            target["merged_slugs"] = join([*split_list(target["merged_slugs"]), slug])
+            merged.add(slug)
+            row = target
+        elif column in AMENDABLE_LIST_COLUMNS:
+            row[column], problem = amend_list(row[column], value, column)
+            if problem:
+                problems.append(f"{where}: {column} {value!r} {problem}")
+        elif column in AMENDABLE_CELL_COLUMNS:
+            if row[column]:
+                problems.append(f"{where}: {column} is already {row[column]!r}")
+            row[column] = value
+        else:
+            problems.append(f"{where}: column {column!r} cannot be amended")
+            continue
+        row["source_url"] = join(unique([*split_list(row["source_url"]), amendment["source_url"]]))
+    if problems:
+        raise ConversionError(problems)
+    return [row for row in rows if row["slug"] not in merged]
 
 
 def kind_for(name: str, source_kind: str = "") -> str:
@@ -1207,7 +1322,12 @@ def organisation_record(
     countries = split_list(row["country"])
     states = split_list(row["state_iso"])
     check_codes(row, countries, data.nuts_by_state, problems)
-    projects = data.projects.get(slug, [])
+    # A row that others were merged into (amendments) also has their projects.
+    projects = [
+        project
+        for own in [slug, *split_list(row.get("merged_slugs", ""))]
+        for project in data.projects.get(own, [])
+    ]
 
     place, reason = gazetteer.locate(row["city"], countries, states)
     if place is None:
@@ -1241,6 +1361,7 @@ def organisation_record(
         programmes=row["programme_rounds"],
         source_urls=join(source_urls),
         confidence=row["confidence"],
+        **{column: row.get(column, "") for column in OPTIONAL_COMPILED_COLUMNS},
     )
     if place is not None:
         record.update(
@@ -1302,11 +1423,15 @@ def check_partnerships(path: Path, slugs: set[str]) -> list[str]:
 
 
 def convert(
-    shared: Path, compiled: Iterable[Path] = COMPILED_FILES, partnerships: Path = PARTNERSHIPS_FILE
+    shared: Path,
+    compiled: Iterable[Path] = COMPILED_FILES,
+    partnerships: Path = PARTNERSHIPS_FILE,
+    amendments: Path = AMENDMENTS_FILE,
 ) -> tuple[list[dict[str, str]], list[dict[str, str]], list[str]]:
     """The organisation and programme records, and the rows left without coordinates."""
     check_field_table()
     data = read_shared(shared, compiled)
+    data.rows = apply_amendments(amendments, data.rows)
     gazetteer = Gazetteer()
     problems: list[str] = []
     unplaced: list[str] = []

@@ -98,3 +98,107 @@ def test_load_shipped_data_gives_every_state_and_partner_country_a_centre(loaded
         organisations__isnull=False, centre_latitude__isnull=True
     ).distinct()
     assert list(unplaced) == []
+
+
+def test_load_shipped_data_ships_a_merged_duplicate_once_with_both_programmes(loaded):
+    kept = Organisation.objects.get(slug="cluster-mechatronik-automation")
+
+    assert not Organisation.objects.filter(slug="by-mechatronik-automation").exists()
+    assert sorted(kept.memberships.values_list("programme__slug", flat=True)) == [
+        "cluster-offensive-bayern",
+        "interspin",
+    ]
+    assert kept.city == "Augsburg"
+
+
+def test_load_shipped_data_gives_compiled_german_rows_descriptions_and_a_date(loaded):
+    with (DATA_DIR / "compiled" / "organisations_de_more.csv").open(encoding="utf-8") as stream:
+        slugs = [row["slug"] for row in csv.DictReader(stream)]
+    rows = Organisation.objects.filter(slug__in=slugs)
+
+    assert rows.count() == len(slugs)
+    assert list(rows.filter(description_de="").values_list("slug", flat=True)) == []
+    assert list(rows.filter(description_en="").values_list("slug", flat=True)) == []
+    assert list(rows.filter(compiled_on__isnull=True).values_list("slug", flat=True)) == []
+
+
+def convert_shared_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "convert_shared", DATA_DIR / "tools" / "convert_shared.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def amendments_file(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "amendments.csv"
+    path.write_text("slug,column,value,source_url,note\n" + "".join(f"{line}\n" for line in lines))
+    return path
+
+
+def shared_row(**values: str) -> dict[str, str]:
+    row = dict.fromkeys(("programme_rounds", "partner_countries", "state_iso", "field"), "")
+    row.update(city="", website="", source_url="https://example.org/a")
+    row.update(values)
+    return row
+
+
+@pytest.mark.unit
+def test_amendment_adds_the_year_of_a_programme_and_its_source(tmp_path):
+    convert = convert_shared_module()
+    rows = [shared_row(slug="olec", programme_rounds="go-cluster")]
+    path = amendments_file(tmp_path, "olec,programme_rounds,go-cluster:2015,https://example.org/b,")
+
+    amended = convert.apply_amendments(path, rows)
+
+    assert amended == [
+        shared_row(
+            slug="olec",
+            programme_rounds="go-cluster:2015",
+            source_url="https://example.org/a;https://example.org/b",
+        )
+    ]
+
+
+@pytest.mark.unit
+def test_amendment_merges_a_duplicate_into_the_other_row(tmp_path):
+    convert = convert_shared_module()
+    rows = [
+        shared_row(slug="a", programme_rounds="interspin:2017", state_iso="DE-BY"),
+        shared_row(slug="b", programme_rounds="cluster-offensive-bayern", state_iso="DE-BY"),
+    ]
+    path = amendments_file(tmp_path, "b,merged_into,a,https://example.org/same,")
+
+    amended = convert.apply_amendments(path, rows)
+
+    assert [row["slug"] for row in amended] == ["a"]
+    assert amended[0]["programme_rounds"] == "interspin:2017;cluster-offensive-bayern"
+    assert amended[0]["state_iso"] == "DE-BY"
+    assert amended[0]["merged_slugs"] == "b"
+    assert amended[0]["source_url"] == "https://example.org/a;https://example.org/same"
+
+
+@pytest.mark.unit
+def test_amendment_refuses_to_overwrite_a_fact_or_change_a_year(tmp_path):
+    convert = convert_shared_module()
+    rows = [shared_row(slug="a", city="Bonn", programme_rounds="go-cluster:2014")]
+    path = amendments_file(
+        tmp_path,
+        "a,city,Köln,https://example.org/b,",
+        "a,programme_rounds,go-cluster:2016,https://example.org/c,",
+        "missing,city,Köln,https://example.org/d,",
+        "a,name,Other,https://example.org/e,",
+    )
+
+    with pytest.raises(convert.ConversionError) as error:
+        convert.apply_amendments(path, rows)
+
+    assert error.value.problems == [
+        "amendments.csv row 2: city is already 'Bonn'",
+        "amendments.csv row 3: programme_rounds 'go-cluster:2016' conflicts with 'go-cluster:2014'",
+        "amendments.csv row 4: unknown organisation 'missing'",
+        "amendments.csv row 5: column 'name' cannot be amended",
+    ]
