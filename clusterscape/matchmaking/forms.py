@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from clusterscape.accounts.permissions import member_organisations
 from clusterscape.core.forms import AccessibleErrorsMixin
 from clusterscape.registry.models import (
     Capability,
@@ -179,4 +180,22 @@ class ExplorerForm(FiltersForm):
             target_countries=frozenset(c.code for c in data.get("me_targets") or []),
             terms=terms,
             words=words,
+        )
+
+
+class InterestForm(AccessibleErrorsMixin, forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("In the name of"), queryset=Organisation.objects.none()
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_("What you bring and what you would like to do together."),
+    )
+
+    def __init__(self, user, partner_request, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = member_organisations(user).exclude(
+            pk=partner_request.organisation_id
         )

@@ -14,4 +14,7 @@ urlpatterns = [
     path("partners/compare/", views.compare, name="compare"),
     path("partners/bookmarks/", views.bookmarks, name="bookmarks"),
     path("partners/bookmarks/<slug:slug>/", views.bookmark, name="bookmark"),
+    path("partners/requests/<slug:slug>/", views.request_detail, name="request-detail"),
+    path("partners/interests/<int:pk>/answer/", views.interest_answer, name="interest-answer"),
+    path("partners/inbox/", views.inbox, name="inbox"),
 ]

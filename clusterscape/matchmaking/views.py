@@ -1,6 +1,8 @@
 """Pages of matchmaking: partners of a profile, the match explorer, comparing two
 candidates, bookmarks."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,10 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clusterscape.accounts.permissions import can_manage_organisation, is_signed_in, require
 from clusterscape.registry.models import Organisation
 
-from . import services
-from .forms import ExplorerForm, FiltersForm
+from . import requests, services
+from .forms import ExplorerForm, FiltersForm, InterestForm
+from .models import ExpressionOfInterest, InboxMessage, PartnerRequest
 from .presentation import present
 from .profiles import Profile, organisation_profiles
 from .queries import idf_for, profile_of, recommend
@@ -144,3 +148,59 @@ def bookmarks(request: HttpRequest) -> HttpResponse:
         .order_by("name")
     )
     return render(request, "matchmaking/bookmarks.html", {"organisations": organisations})
+
+
+def request_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A partner request, the form to express interest, and the expressions of interest the
+    user may see (with accept/decline for the request's managers)."""
+    partner_request = get_object_or_404(
+        PartnerRequest.objects.select_related("organisation").prefetch_related(
+            "fields", "target_countries"
+        ),
+        pk=int(slug) if slug.isdigit() else 0,
+        organisation__status=Organisation.Status.PUBLISHED,
+    )
+    form = InterestForm(request.user, partner_request, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        require(is_signed_in(request.user))
+        if form.is_valid():
+            try:
+                requests.express_interest(
+                    partner_request,
+                    form.cleaned_data["organisation"],
+                    by=request.user,
+                    message=form.cleaned_data["message"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your interest was sent."))
+                return redirect(request.path)
+        status = 400
+    context = {
+        "partner_request": partner_request,
+        "is_open": requests.open_partner_requests().filter(pk=partner_request.pk).exists(),
+        "form": form,
+        "interests": requests.interests_visible_to(request.user, partner_request),
+        "can_answer": can_manage_organisation(request.user, partner_request.organisation),
+    }
+    return render(request, "matchmaking/request_detail.html", context, status=status)
+
+
+@require_POST
+def interest_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    interest = get_object_or_404(
+        ExpressionOfInterest.objects.select_related("request__organisation", "organisation"),
+        pk=pk,
+    )
+    requests.answer_interest(
+        interest, by=request.user, accept=request.POST.get("answer") == "accept"
+    )
+    return redirect("matchmaking:request-detail", slug=str(interest.request_id))
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    require(is_signed_in(request.user))
+    items = InboxMessage.objects.filter(user=request.user)[:100]
+    return render(request, "matchmaking/inbox.html", {"items": items})
