@@ -1,12 +1,21 @@
-"""GET /api/v1/organisations/{slug}/recommendations: partners with score, parts and reasons."""
+"""Matchmaking in the API: recommendations with score, parts and reasons; partner requests;
+expressions of interest."""
 
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import django_auth
 
+from clusterscape.accounts.models import ApiToken
+from clusterscape.matchmaking import requests as partner_requests_queries
 from clusterscape.matchmaking.forms import FiltersForm
+from clusterscape.matchmaking.models import PartnerRequest
 from clusterscape.matchmaking.presentation import present
 from clusterscape.matchmaking.queries import recommend
 from clusterscape.matchmaking.reasons import render_hint
@@ -14,6 +23,7 @@ from clusterscape.matchmaking.scoring import hints
 from clusterscape.matchmaking.views import stored_profile
 from clusterscape.registry.models import Organisation
 
+from ..auth import TokenAuth, require_token_for
 from ..schemas import ErrorOut
 
 router = Router(tags=["matchmaking"])
@@ -128,3 +138,111 @@ def recommendations(request: HttpRequest, slug: str, params: Query[Recommendatio
             "hints": [render_hint(code) for code in hints(a)],
             "results": results,
         }
+
+
+# --- partner requests and expressions of interest -------------------------------------------
+
+
+class PartnerRequestOut(Schema):
+    id: int
+    organisation: str
+    title: str
+    seeks: str
+    offers: str
+    fields: list[str]
+    target_countries: list[str]
+    cooperation: str
+    deadline: datetime.date
+    language: str
+    status: str
+    url: str
+
+
+class InterestIn(Schema):
+    organisation: str = Field(description="Slug of the organisation that expresses interest.")
+    message: str
+
+
+class InterestOut(Schema):
+    id: int
+    request: int
+    organisation: str
+    status: str
+
+
+def request_out(request: HttpRequest, partner_request: PartnerRequest) -> dict:
+    return {
+        "id": partner_request.pk,
+        "organisation": partner_request.organisation.slug,
+        "title": partner_request.title,
+        "seeks": partner_request.seeks,
+        "offers": partner_request.offers,
+        "fields": sorted(f.slug for f in partner_request.fields.all()),
+        "target_countries": sorted(c.code for c in partner_request.target_countries.all()),
+        "cooperation": partner_request.cooperation,
+        "deadline": partner_request.deadline,
+        "language": partner_request.language,
+        "status": partner_request.status,
+        "url": request.build_absolute_uri(
+            reverse("matchmaking:request-detail", kwargs={"slug": str(partner_request.pk)})
+        ),
+    }
+
+
+@router.get("/partner-requests", response=list[PartnerRequestOut], summary="Partner requests")
+def partner_requests(request: HttpRequest, field: str = "", country: str = ""):
+    """Open partner requests (not past their deadline), nearest deadline first; `field`
+    (slug) and `country` (a target country, ISO 3166-1) narrow them."""
+    found = partner_requests_queries.open_partner_requests().prefetch_related(
+        "fields", "target_countries"
+    )
+    if field:
+        found = found.filter(fields__slug=field)
+    if country:
+        found = found.filter(target_countries__code=country.upper())
+    return [request_out(request, item) for item in found.distinct()[:MAX_LIMIT]]
+
+
+@router.get("/partner-requests/{request_id}", response=PartnerRequestOut, summary="Partner request")
+def partner_request(request: HttpRequest, request_id: int):
+    found = get_object_or_404(
+        PartnerRequest.objects.select_related("organisation"),
+        pk=request_id,
+        organisation__status=Organisation.Status.PUBLISHED,
+    )
+    return request_out(request, found)
+
+
+@router.post(
+    "/partner-requests/{request_id}/interests",
+    response={201: InterestOut, 403: ErrorOut, 422: ErrorOut},
+    auth=[TokenAuth(), django_auth],
+    summary="Express interest",
+)
+def express_interest(request: HttpRequest, request_id: int, body: InterestIn):
+    """Express an organisation's interest in a partner request, with a message (an API
+    token that may write for the organisation, or a signed-in session)."""
+    partner_request = get_object_or_404(PartnerRequest, pk=request_id)
+    organisation = Organisation.objects.filter(slug=body.organisation).first()
+    if organisation is None:
+        return invalid({"organisation": [_("No organisation has this slug.")]})
+    if isinstance(request.auth, ApiToken):
+        require_token_for(request, organisation)
+    try:
+        interest = partner_requests_queries.express_interest(
+            partner_request, organisation, by=request.user, message=body.message
+        )
+    except PermissionDenied as denied:
+        refused = ErrorOut(detail=str(denied) or _("You are not allowed to do this."))
+        return JsonResponse(refused.model_dump(), status=403)
+    except ValidationError as error:
+        return invalid(error.message_dict)
+    return Status(
+        201,
+        {
+            "id": interest.pk,
+            "request": partner_request.pk,
+            "organisation": organisation.slug,
+            "status": interest.status,
+        },
+    )
