@@ -61,6 +61,11 @@ class SearchOut(Schema):
     did_you_mean: str | None
     relaxed: bool = Field(description="No document had every word; these have some.")
     ignored: dict[str, list[str]] = Field(description="Unknown filter values left out.")
+    facets_estimated: bool = Field(
+        default=False,
+        description="More than 1,000 documents matched: the facet counts are estimates from "
+        "a sample (the total is exact).",
+    )
 
 
 class SuggestionOut(Schema):

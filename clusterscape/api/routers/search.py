@@ -35,6 +35,7 @@ def search(request: HttpRequest, params: Query[SearchQuery]):
         "did_you_mean": results.did_you_mean or None,
         "relaxed": results.relaxed,
         "ignored": form.ignored,
+        "facets_estimated": results.facets_estimated,
     }
 
 

@@ -1,5 +1,7 @@
 import pytest
 
+from clusterscape.search import services
+
 from .factories import indexed_organisation
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -49,6 +51,7 @@ def test_api_search_returns_hits_total_and_facets(client, optonet):
         {"value": "DE-TH", "label": "Thüringen", "count": 1, "selected": True}
     ]
     assert (body["did_you_mean"], body["relaxed"], body["ignored"]) == (None, False, {})
+    assert body["facets_estimated"] is False
 
 
 def test_api_speaks_the_requested_language(client, optonet):
@@ -150,3 +153,22 @@ def test_openapi_schema_lists_the_search_endpoints(client):
         "/api/v1/search",
         "/api/v1/search/suggest",
     ]
+
+
+def test_api_says_when_facet_counts_are_estimates(client):
+    services.store_documents(
+        [
+            services.IndexedDocument(
+                kind="event",
+                object_id=number,
+                slug=f"event-{number}",
+                title=f"Hydrogen day {number}",
+                facets=[("country", "DE")],
+            )
+            for number in range(1_001)
+        ]
+    )
+
+    body = client.get("/api/v1/search", {"q": "hydrogen"}).json()
+
+    assert (body["total"], body["facets_estimated"]) == (1_001, True)

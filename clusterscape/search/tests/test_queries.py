@@ -376,3 +376,73 @@ def test_filter_every_document_passes_gives_the_same_results(landscape):
     assert everything.total == 5
     assert everything.facets["type"] == [FacetValue("organisation", "Organisations", 5, True)]
     assert everything.facets["state"] == unfiltered.facets["state"]
+
+
+def events(count: int, *, start: int = 0, **values) -> list[services.IndexedDocument]:
+    """Dated documents of kind event, numbered from start, in two states alternately."""
+    return [
+        services.IndexedDocument(
+            **{
+                "kind": "event",
+                "object_id": number,
+                "slug": f"event-{number}",
+                "title": f"Event {number}",
+                "body": "A meeting on hydrogen.",
+                "facets": [
+                    ("country", "DE"),
+                    ("state", "DE-SN" if number % 2 else "DE-TH"),
+                ],
+                **values,
+            }
+        )
+        for number in range(start, start + count)
+    ]
+
+
+def test_facet_counts_over_few_matches_are_exact():
+    services.store_documents(events(queries.EXACT_FACET_LIMIT))
+
+    results = search(SearchParams(q="hydrogen"))
+
+    assert results.total == 1_000
+    assert results.facets_estimated is False
+    assert counts(results, "state") == {"DE-SN": 500, "DE-TH": 500}
+
+
+def test_facet_counts_over_many_matches_are_estimated_from_a_sample():
+    services.store_documents(events(3_000))
+
+    results = search(SearchParams(q="hydrogen"))
+    estimated = counts(results, "state")
+
+    assert results.total == 3_000
+    assert results.facets_estimated is True
+    # a uniform sample of about 500 documents: each half estimated within a fifth
+    assert 1_200 <= estimated["DE-SN"] <= 1_800
+    assert 1_200 <= estimated["DE-TH"] <= 1_800
+    assert 2_400 <= counts(results, "country")["DE"] <= 3_600
+
+
+def test_estimated_counts_follow_a_filter_and_the_total_stays_exact():
+    services.store_documents(events(3_000))
+
+    results = search(SearchParams(filters={"state": ["DE-SN"]}))
+
+    assert results.total == 1_500
+    assert results.facets_estimated is True
+    assert 1_200 <= counts(results, "country")["DE"] <= 1_800
+
+
+def test_exact_name_and_title_matches_lead_among_many_matches():
+    services.store_documents(
+        [
+            *events(400),
+            *events(1, start=400, title="Hydrogen Week", slug="hydrogen-week", body=""),
+            *events(1, start=401, title="Hydrogen", slug="hydrogen", body=""),
+        ]
+    )
+
+    results = search(SearchParams(q="hydrogen "))
+
+    assert results.total == 402
+    assert [hit.slug for hit in results.hits[:2]] == ["hydrogen", "hydrogen-week"]

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from clusterscape.search import services
 from clusterscape.search.lexicon import current_analyzer
 
 from .factories import indexed_organisation
@@ -181,3 +182,25 @@ def test_search_page_query_count_does_not_grow_with_results(
         response = client.get("/en/search/", {"q": "photonics"})
 
     assert response.context["results"].total == count
+
+
+def test_estimated_facet_counts_are_shown_as_about(client):
+    services.store_documents(
+        [
+            services.IndexedDocument(
+                kind="organisation",
+                object_id=number,
+                slug=f"hydrogen-{number}",
+                title=f"Hydrogen network {number}",
+                facets=[("country", "DE")],
+            )
+            for number in range(1_001)
+        ]
+    )
+
+    response = client.get("/en/search/", {"q": "hydrogen"})
+
+    content = response.content.decode()
+    assert response.context["results"].facets_estimated is True
+    assert "the counts are estimated from a sample of them" in content
+    assert '<span class="facet-count">(about ' in content
