@@ -1,3 +1,5 @@
+import logging
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
@@ -8,6 +10,8 @@ from clusterscape.registry.models import Organisation
 
 from . import ratelimit
 from .models import ContactPerson, Membership, User, ValidationDecision
+
+logger = logging.getLogger(__name__)
 
 
 class SignUpForm(AccessibleErrorsMixin, forms.Form):
@@ -60,24 +64,30 @@ class LoginForm(AccessibleErrorsMixin, forms.Form):
         login, password = cleaned.get("login"), cleaned.get("password")
         if not login or not password:
             return cleaned
-        keys = self._keys(login)
-        if any(
-            ratelimit.locked_for("login", key, allowed=ratelimit.LOGIN_FAILURES_ALLOWED)
-            for key in keys
-        ):
-            self.locked = True
-            raise forms.ValidationError(
-                _("Too many failed sign-ins. Please wait 15 minutes or reset your password."),
-                code="locked",
-            )
         username = login
         if "@" in login:
             match = User.objects.filter(email__iexact=login).first()
             username = match.username if match else login
+        keys = self._keys(username)  # one count for the user name and the e-mail spelling
+        name_locked = ratelimit.locked_for(
+            "login", keys[0], allowed=ratelimit.LOGIN_FAILURES_ALLOWED
+        )
+        address_locked = ratelimit.locked_for(
+            "login", keys[1], allowed=ratelimit.LOGIN_FAILURES_PER_ADDRESS
+        )
+        if name_locked or address_locked:
+            self.locked = True
+            logger.warning("sign-in refused: locked after repeated failures")
+            raise forms.ValidationError(
+                _("Too many failed sign-ins. Please wait 15 minutes or reset your password."),
+                code="locked",
+            )
         user = authenticate(self.request, username=username, password=password)
         if user is None:
-            for key in keys:
-                ratelimit.hit("login", key, window=ratelimit.LOGIN_WINDOW_SECONDS)
+            failures = max(
+                ratelimit.hit("login", key, window=ratelimit.LOGIN_WINDOW_SECONDS) for key in keys
+            )
+            logger.warning("sign-in failed (%s in a row)", failures)
             inactive = User.objects.filter(username=username, is_active=False).first()
             if inactive is not None and inactive.check_password(password):
                 raise forms.ValidationError(

@@ -6,7 +6,8 @@ import time
 
 from django.core.cache import cache
 
-LOGIN_FAILURES_ALLOWED = 5
+LOGIN_FAILURES_ALLOWED = 5  # per account name
+LOGIN_FAILURES_PER_ADDRESS = 20  # per network address (several people may share one)
 LOGIN_WINDOW_SECONDS = 15 * 60
 RESET_REQUESTS_ALLOWED = 5
 RESET_WINDOW_SECONDS = 60 * 60

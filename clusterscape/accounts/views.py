@@ -22,6 +22,7 @@ from clusterscape.registry.models import Organisation
 from clusterscape.registry.records import RecordInvalid, record_from_organisation
 
 from . import history, permissions, ratelimit, services
+from .decorators import two_factor_required
 from .forms import (
     ApiTokenForm,
     ClaimForm,
@@ -39,6 +40,7 @@ from .forms import (
     SignUpForm,
     ValidationDecisionForm,
 )
+from .middleware import TWO_FACTOR_SESSION_KEY
 from .models import (
     ApiToken,
     ContactPerson,
@@ -48,7 +50,6 @@ from .models import (
     ValidationCriterion,
 )
 
-TWO_FACTOR_SESSION_KEY = "accounts_two_factor"
 # The label of the header's account navigation in core/base.html, translated here.
 NAV_LABEL = gettext_lazy("Account")
 PENDING_USER_SESSION_KEY = "accounts_pending_user"
@@ -78,13 +79,9 @@ def staff_required(view):
     """Editors' pages: signed-in editors who passed the second factor."""
 
     @functools.wraps(view)
-    @login_required
+    @two_factor_required
     def wrapped(request, *args, **kwargs):
         permissions.require(permissions.is_editor(request.user))
-        if not request.session.get(TWO_FACTOR_SESSION_KEY):
-            return redirect(
-                f"{reverse('accounts:two-factor-setup')}?next={request.get_full_path()}"
-            )
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -95,7 +95,9 @@ def test_lockout_also_holds_for_the_email_spelling_from_another_address(client):
         client.post("/en/account/login/", {"login": "rita", "password": "wrong"})
     other_address = Client(REMOTE_ADDR="203.0.113.9")
 
-    locked = other_address.post("/en/account/login/", {"login": "rita", "password": PASSWORD})
+    locked = other_address.post(
+        "/en/account/login/", {"login": "RITA@example.org", "password": PASSWORD}
+    )
 
     assert locked.status_code == 429
 
@@ -176,3 +178,16 @@ def test_unpublished_organisations_cannot_be_edited_by_strangers(client):
     response = client.get("/en/account/organisations/draft/edit/")
 
     assert response.status_code == 403
+
+
+def test_many_failures_from_one_address_lock_that_address(client):
+    UserFactory(username="sven")
+    for attempt in range(20):
+        client.post("/en/account/login/", {"login": f"guess{attempt}", "password": "wrong"})
+
+    locked = client.post("/en/account/login/", {"login": "sven", "password": PASSWORD})
+    elsewhere = Client(REMOTE_ADDR="203.0.113.7").post(
+        "/en/account/login/", {"login": "sven", "password": PASSWORD}
+    )
+
+    assert (locked.status_code, elsewhere.status_code) == (429, 302)
