@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusterscape.registry.models import Organisation
+from clusterscape.registry.records import RecordInvalid
 
 from . import permissions
 from .models import (
@@ -314,6 +315,10 @@ def register_organisation(user: User, record: dict[str, Any]) -> Organisation:
 
     if not permissions.is_signed_in(user):
         permissions.require(False)
+    slug = str(record.get("slug") or "").strip()
+    if slug and Organisation.objects.filter(slug=slug).exists():
+        # the record service would update that organisation: a registration never does
+        raise RecordInvalid({"slug": [_("This address is taken; choose another one.")]})
     record = {**record, "status": Organisation.Status.PENDING}
     with transaction.atomic():
         organisation, _outcome = registry_services.save_organisation_record(record, by=user)

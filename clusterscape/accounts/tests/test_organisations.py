@@ -278,3 +278,20 @@ def test_criteria_page_lists_the_criteria_in_german(client):
         "website",
     ]
     assert "Mindestens 15 Mitglieder" in response.content.decode()
+
+
+def test_registration_cannot_take_over_an_existing_organisation(client):
+    existing = OrganisationFactory(slug="taken", name="The Real One")
+    client.force_login(UserFactory())
+
+    response = client.post(
+        "/en/account/register/",
+        {"name": "Mine", "slug": "taken", "kind": "cluster", "country": "DE", "website": "x.org"},
+    )
+
+    existing.refresh_from_db()
+    assert response.context["form"].errors == {
+        "slug": ["This address is taken; choose another one."]
+    }
+    assert (existing.name, existing.status) == ("The Real One", Organisation.Status.PUBLISHED)
+    assert Membership.objects.count() == 0
