@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 # path -> queries it takes, with 1 and with 3 organisations
 LIST_PAGES = {
-    "/en/": 8,
+    "/en/": 11,
     "/en/clusters/": 3,
     "/en/clusters/?view=map": 3,
     "/en/clusters/?q=automotive&state=DE-BW&sort=name": 6,
