@@ -402,7 +402,10 @@ def _run(
     filter_sql, filter_params = where()
     # The page is picked from b's own columns; only its rows are read in full.
     ordering = _ordering(params.sort, parsed)
-    if parsed.empty or not RANK_LIMIT.get(backend.vendor):
+    circle_or_dates = bool(
+        params.date_from or params.date_to or (params.radius_km and params.latitude is not None)
+    )
+    if parsed.empty or not (RANK_LIMIT.get(backend.vendor) or circle_or_dates):
         # Every match ranked (SQLite: bm25 runs inside FTS5, cheaply). When anything narrows
         # the index, the page comes with the total (counted over b before the LIMIT);
         # otherwise the kept counts give it and b is not walked to the end.
@@ -529,6 +532,7 @@ def _ranked_page_sql(
     query words in the title standing in for the score, are ranked by the engine (c, r);
     words in the order typed double a score. When no more documents match than that, every
     match is ranked, exactly as the engine ranks them."""
+    rank_limit = RANK_LIMIT.get(backend.vendor)
     with_sql, with_params, _narrowed = _candidates_sql(
         parsed,
         params,
@@ -536,10 +540,16 @@ def _ranked_page_sql(
         any_term=any_term,
         materialized=True,
         ranked=False,
-        title_hits=True,
+        title_hits=bool(rank_limit),
     )
-    limit = max(RANK_LIMIT[backend.vendor], params.offset + params.page_size)
-    candidate_order = _ordering(params.sort, parsed).replace("{t}.score", "{t}.hit")
+    if rank_limit:
+        limit = [max(rank_limit, params.offset + params.page_size)]
+        candidate_order = _ordering(params.sort, parsed).replace("{t}.score", "{t}.hit")
+        candidates = f"ORDER BY {candidate_order.format(t='f')} LIMIT %s"
+    else:
+        # No limit (SQLite, a circle or dates narrowing the matches): every match left is
+        # ranked, and only those.
+        limit, candidates = [], ""
     ordering = _ordering(params.sort, parsed)
     rank_params: list = []
     phrase_params: list = []
@@ -565,10 +575,10 @@ def _ranked_page_sql(
             "WHERE c.id NOT IN (SELECT id FROM ranked)"
         )
     sql = (
-        f"{with_sql}, f AS MATERIALIZED (SELECT b.id, b.exact, b.date_start, b.sort_key, b.hit "
-        f"FROM b {'WHERE ' + filter_sql if filter_sql else ''}), "
+        f"{with_sql}, f AS MATERIALIZED (SELECT b.id, b.exact, b.date_start, b.sort_key"
+        f"{', b.hit' if rank_limit else ''} FROM b {'WHERE ' + filter_sql if filter_sql else ''}), "
         f"c AS MATERIALIZED (SELECT f.id, f.exact, f.date_start, f.sort_key FROM f "
-        f"ORDER BY {candidate_order.format(t='f')} LIMIT %s){ctes}, "
+        f"{candidates}){ctes}, "
         f"r (id, exact, date_start, sort_key, score) AS ({scored}), "
         "top AS (SELECT r.id, r.score, r.exact, r.date_start, r.sort_key, "
         f"(SELECT COUNT(*) FROM f) AS total FROM r ORDER BY {ordering.format(t='r')} "
@@ -578,7 +588,7 @@ def _ranked_page_sql(
     return sql, [
         *with_params,
         *filter_params,
-        limit,
+        *limit,
         *rank_params,
         *phrase_params,
         params.page_size,
