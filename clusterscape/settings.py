@@ -267,10 +267,13 @@ LOGGING = {
 # --- Accounts and security (owned by the accounts app) -------------------------------------
 # Production defaults (DEBUG off) pass `manage.py check --deploy`; each can be turned off from
 # the environment, e.g. SECURE_SSL_REDIRECT=0 behind a proxy that redirects itself.
-MIDDLEWARE += [
+# Security headers right after Django's own, so that answers made early (cached pages, 304s)
+# carry them too; the second factor is checked where the view is known.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "clusterscape.accounts.middleware.SecurityHeadersMiddleware",
-    "clusterscape.accounts.middleware.StaffTwoFactorMiddleware",
-]
+)
+MIDDLEWARE += ["clusterscape.accounts.middleware.StaffTwoFactorMiddleware"]
 LOGIN_URL = "accounts:login"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)

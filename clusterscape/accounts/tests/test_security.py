@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
 from clusterscape.accounts.models import Membership, OrganisationClaim, User
 from clusterscape.registry.models import Organisation
@@ -191,3 +191,14 @@ def test_many_failures_from_one_address_lock_that_address(client):
     )
 
     assert (locked.status_code, elsewhere.status_code) == (429, 302)
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=60)
+def test_pages_served_from_the_page_cache_carry_the_security_headers(client):
+    OrganisationFactory(slug="cached")
+
+    first = client.get("/en/clusters/cached/")
+    second = Client().get("/en/clusters/cached/")
+
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self';")
