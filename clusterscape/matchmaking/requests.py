@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -260,3 +260,17 @@ def interests_visible_to(user: AnyUser, request: PartnerRequest) -> QuerySet:
     if can_manage_organisation(user, request.organisation):
         return interests
     return interests.filter(organisation__in=member_organisations(user))
+
+
+def requests_for(profile, *, limit: int = 5) -> list[PartnerRequest]:
+    """Open requests of other organisations that fit a match profile: in its fields or
+    areas, or looking for partners in its country; nearest deadline first."""
+    fitting = Q(fields__slug__in=sorted(profile.fields | profile.areas)) | Q(
+        fields__parent__slug__in=sorted(profile.areas)
+    )
+    if profile.country:
+        fitting |= Q(target_countries__code=profile.country)
+    found = open_partner_requests().filter(fitting)
+    if profile.organisation_id is not None:
+        found = found.exclude(organisation_id=profile.organisation_id)
+    return list(found.distinct().order_by("deadline", "pk")[:limit])

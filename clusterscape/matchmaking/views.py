@@ -70,7 +70,9 @@ def organisation_partners(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"organisation": organisation, "form": form, "for_slug": organisation.slug}
     if not form.is_valid():
         return _render(request, "matchmaking/organisation_partners.html", context, status=400)
-    context.update(_results_context(request, stored_profile(organisation), form))
+    profile = stored_profile(organisation)
+    context.update(_results_context(request, profile, form))
+    context["fitting_requests"] = requests.requests_for(profile)
     return _render(request, "matchmaking/organisation_partners.html", context)
 
 

@@ -7,7 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from clusterscape.accounts.history import versions_of
 from clusterscape.accounts.models import Membership, User
 from clusterscape.matchmaking import requests
+from clusterscape.matchmaking.index import index_match_profile
 from clusterscape.matchmaking.models import ExpressionOfInterest, InboxMessage, PartnerRequest
+from clusterscape.matchmaking.queries import profile_of
+from clusterscape.registry.models import Field
 from clusterscape.search.models import SearchDocument
 
 from .factories import matched_organisation
@@ -191,3 +194,26 @@ def test_interest_form_errors_name_the_field(client, owner, other):
     assert response.status_code == 400
     assert 'id="id_message_errors"' in response.content.decode()
     assert ExpressionOfInterest.objects.count() == 0
+
+
+def test_fitting_requests_are_recommended_on_find_partners(client, owner, other):
+    owner.fields.set([Field.objects.get(slug="lightweight-construction")])
+    publish(owner, person("anna", owner), target_countries=["JP"])
+    index_match_profile(other)
+    elsewhere = matched_organisation(name="Tourism Kyoto", country="JP", fields=("tourism",))
+    unrelated = matched_organisation(name="Tourism Nice", country="FR", fields=("tourism",))
+    other.fields.set([Field.objects.get(slug="materials")])
+    index_match_profile(other)
+
+    fitting = {
+        organisation.slug: [r.title for r in requests.requests_for(profile_of(organisation))]
+        for organisation in (other, elsewhere, unrelated)
+    }
+
+    assert fitting == {
+        "composites-lyon": ["Testing partner for CFRP parts"],  # same area (production)
+        elsewhere.slug: ["Testing partner for CFRP parts"],  # looked for in Japan
+        unrelated.slug: [],
+    }
+    page = client.get("/en/clusters/composites-lyon/partners/").content.decode()
+    assert "Testing partner for CFRP parts</a>" in page
