@@ -428,7 +428,12 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("measurement technology", ("sensors",)),
     # Doubtful: bioanalytics (analysis of biological samples) read as diagnostics.
     ("bioanalytics", ("diagnostics",)),
-    # TEMP-END
+    # Doubtful: the decarbonisation of industry (CDI) read as energy and environmental technology.
+    ("decarbonisation of industry", ("energy", "environmental-technology")),
+    ("packaging machinery", ("mechanical-engineering",)),
+    # Doubtful: Die Schlüsselregion's locks, security and fittings technology is metal products
+    # and machine building.
+    ("locking and fittings technology", ("metalworking", "mechanical-engineering")),
 )
 
 # Rows whose shared `field` is empty get no fields, with one exception: where the name itself
