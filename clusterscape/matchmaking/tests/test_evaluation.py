@@ -50,11 +50,11 @@ def test_shipped_partnerships_hold_the_measured_floor():
 
     call_command("evaluate_matchmaking", str(pairs), "--json", stdout=out)
 
-    # Measured on 2026-11-25 with the shipped data (487 organisations, 77 pairs): recall@10
-    # 0.487, MRR 0.191, nDCG@10 0.251 (README, "Matchmaking quality"); the floor sits below.
+    # Measured on 2026-11-25 with the shipped data (603 organisations, 157 pairs): recall@10
+    # 0.395, MRR 0.175, nDCG@10 0.218 (README, "Matchmaking quality"); the floor sits below.
     result = json.loads(out.getvalue())
     assert result["pairs_file_queries"] == 2 * rows
     assert result["skipped_pairs"] == 0
-    assert result["recall@10"] >= 0.45
-    assert result["mrr"] >= 0.17
-    assert result["ndcg@10"] >= 0.23
+    assert result["recall@10"] >= 0.35
+    assert result["mrr"] >= 0.15
+    assert result["ndcg@10"] >= 0.19
