@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "clusterscape.api.middleware.ApiMiddleware",  # ?lang=, CORS, ETag/304, rate limit
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -92,6 +93,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "clusterscape.core.cache.PublicPageCacheMiddleware",
 ]
+
+# API requests a minute per client address and per token (429 with Retry-After beyond);
+# 0 turns the limit off.
+API_RATE_LIMIT_PER_ADDRESS = envint("API_RATE_LIMIT_PER_ADDRESS", 300)
+API_RATE_LIMIT_PER_TOKEN = envint("API_RATE_LIMIT_PER_TOKEN", 1200)
 
 ROOT_URLCONF = "clusterscape.urls"
 WSGI_APPLICATION = "clusterscape.wsgi.application"

@@ -1,9 +1,14 @@
 """The HTTP API, version 1: routers over the domain apps' queries and services."""
 
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from .routers.matchmaking import router as matchmaking_router
+from .routers.registry import router as registry_router
 from .routers.search import router as search_router
+from .schemas import ErrorOut
 
 # The schema is at /api/v1/openapi.json; the interactive docs at /api/v1/docs use the
 # Swagger UI files that django-ninja ships (served as static files because "ninja" is an
@@ -19,5 +24,18 @@ api = NinjaAPI(
     ),
 )
 api.add_router("/", search_router)
+api.add_router("/", registry_router)
 api.add_router("/", matchmaking_router)
 api.add_router("/", "clusterscape.api.routers.funding.router")
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """Input the schemas reject (wrong types, malformed JSON, unknown fields): 422 with
+    each field named, in the same shape as every other error of the API."""
+    errors: dict[str, list[str]] = {}
+    for item in error.errors:
+        location = [str(part) for part in item.get("loc", ()) if part not in ("query", "body")]
+        errors.setdefault(".".join(location) or "request", []).append(str(item.get("msg", "")))
+    body = ErrorOut(detail=_("The request is not valid."), errors=errors)
+    return api.create_response(request, body.model_dump(), status=422)

@@ -78,3 +78,151 @@ class SuggestionOut(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
+
+
+# --- registry -----------------------------------------------------------------------------
+
+
+class OrganisationListQuery(SearchQuery):
+    """The directory's parameters, plus sparse fields."""
+
+    fields: str = Field(
+        "",
+        description="Comma-separated record fields to return (slug always comes along), "
+        "e.g. slug,name,country. Empty: every field.",
+    )
+    page_size: int = Field(20, description="At most 100.")
+
+
+class OrganisationOut(Schema):
+    """An organisation's record in the import/export format (clusterscape-organisations),
+    with its profile URL and the data licence. Lists return the fields asked for."""
+
+    slug: str
+    name: str | None = None
+    short_name: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    country: str | None = None
+    additional_countries: list[str] | None = None
+    states: list[str] | None = None
+    nuts_codes: str | None = None
+    city: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    location_precision: str | None = None
+    website: str | None = None
+    founding_year: int | None = None
+    management_organisation: str | None = None
+    management_staff_fte: float | None = None
+    members_sme: int | None = None
+    members_large: int | None = None
+    members_startup: int | None = None
+    members_research: int | None = None
+    members_university: int | None = None
+    members_public: int | None = None
+    members_other: int | None = None
+    members_year: int | None = None
+    fields: list[str] | None = None
+    keywords: str | None = None
+    offers: list[str] | None = None
+    seeks: list[str] | None = None
+    target_countries: list[str] | None = None
+    partner_countries: list[str] | None = None
+    programmes: list[str] | None = None
+    description_de: str | None = None
+    description_en: str | None = None
+    source_urls: list[str] | None = None
+    compiled_on: str | None = None
+    confidence: str | None = None
+    url: str
+    licence: str
+    partners: list[dict] | None = Field(
+        None, description="Detail only: partner organisations (slug, kind, year, source)."
+    )
+
+
+class OrganisationPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    next: str | None
+    previous: str | None
+    licence: str
+    results: list[OrganisationOut]
+
+
+class FieldOut(Schema):
+    slug: str
+    parent: str | None
+    name: str
+    name_de: str
+    name_en: str
+    synonyms: list[str]
+    organisations: int
+    url: str
+
+
+class CountryOut(Schema):
+    code: str
+    name: str
+    name_de: str
+    name_en: str
+    organisations: int
+
+
+class StateOut(Schema):
+    code: str
+    nuts_code: str
+    slug: str
+    name: str
+    organisations: int
+    url: str
+
+
+class RegionsOut(Schema):
+    countries: list[CountryOut]
+    states: list[StateOut]
+
+
+class RoundOut(Schema):
+    year: int | None
+    organisations: list[str]
+
+
+class ProgrammeOut(Schema):
+    slug: str
+    name: str
+    name_de: str
+    name_en: str
+    level: str
+    country: str | None
+    state: str | None
+    website: str | None
+    source_urls: list[str]
+    rounds: list[RoundOut]
+    url: str
+
+
+class PartnershipOut(Schema):
+    source: str
+    target: str
+    kind: str
+    year: int | None
+    source_url: str
+
+
+class TallyOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class StatisticsOut(Schema):
+    figures: dict[str, int]
+    by_state: list[TallyOut]
+    by_area: list[TallyOut]
+    by_programme: list[TallyOut]
+    by_country: list[TallyOut]
+    licence: str

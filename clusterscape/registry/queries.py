@@ -1,9 +1,10 @@
 """Reusable read querysets of the registry."""
 
+import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import ngettext_lazy
 
 from .models import (
@@ -143,6 +144,11 @@ def fields_with_counts(area: Field | None = None) -> list[tuple[Field, int]]:
     if area is not None:
         fields = fields.filter(parent=area)
     return [(field, field.n) for field in fields.order_by("position")]
+
+
+def organisations_last_changed() -> datetime.datetime | None:
+    """When a published organisation last changed (for Last-Modified)."""
+    return published_organisations().aggregate(latest=Max("updated_at"))["latest"]
 
 
 def countries_with_counts() -> list[tuple[Country, int]]:

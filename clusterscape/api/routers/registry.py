@@ -1,0 +1,266 @@
+"""Organisations, fields, regions, programmes, partnerships and statistics: the registry as
+open data. Read-only; lists page with stable order and links; every organisation record
+carries its sources and the data licence."""
+
+import dataclasses
+import io
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from clusterscape.registry import queries as registry_queries
+from clusterscape.registry import services as registry_services
+from clusterscape.registry.models import Field, Organisation, PartnerLink, Programme
+from clusterscape.registry.records import COLUMNS
+from clusterscape.search import queries as search_queries
+from clusterscape.search.forms import SearchForm
+from clusterscape.search.models import SearchDocument
+
+from .. import exports
+from ..exports import LICENCE
+from ..schemas import (
+    CountryOut,
+    ErrorOut,
+    FieldOut,
+    OrganisationListQuery,
+    OrganisationOut,
+    OrganisationPageOut,
+    PartnershipOut,
+    ProgrammeOut,
+    RegionsOut,
+    StateOut,
+    StatisticsOut,
+    TallyOut,
+)
+
+router = Router(tags=["registry"])
+
+# Organisations an export holds at most (a filtered export is a search: its result cap).
+EXPORT_LIMIT = 50_000
+
+
+def _invalid(form: SearchForm) -> JsonResponse:
+    errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    body = ErrorOut(detail=_("The parameters are not valid."), errors=errors)
+    return JsonResponse(body.model_dump(), status=400)
+
+
+def _matching_ids(form: SearchForm, *, page: int, page_size: int) -> tuple[list[int], int]:
+    """Ids of the organisations a search selects, in its order (by name without words), and
+    the total: the same filters and engine as the portal's directory."""
+    params = form.params()
+    params = dataclasses.replace(
+        params,
+        filters={**params.filters, "type": (SearchDocument.Kind.ORGANISATION,)},
+        sort=params.sort if params.q or "sort" in form.data else "name",
+        page=page,
+        page_size=page_size,
+        with_facets=False,
+    )
+    results = search_queries.search(params, hint=False, max_page_size=max(page_size, 1))
+    return [hit.object_id for hit in results.hits], results.total
+
+
+def _records(ids: list[int], request: HttpRequest, fields: list[str]) -> list[dict]:
+    """The records of the given organisations, in the given order."""
+    organisations = registry_services.organisations_for_records().filter(pk__in=ids)
+    order = {pk: position for position, pk in enumerate(ids)}
+    return [
+        exports.organisation_json(organisation, request, fields=fields)
+        for organisation in sorted(organisations, key=lambda o: order[o.pk])
+    ]
+
+
+def _set_last_modified(response: HttpResponse) -> None:
+    changed = registry_queries.organisations_last_changed()
+    if changed is not None:
+        response["Last-Modified"] = http_date(changed.timestamp())
+
+
+def _page_link(request: HttpRequest, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+@router.get(
+    "/organisations",
+    response={200: OrganisationPageOut, 400: ErrorOut},
+    summary="Organisations",
+    exclude_none=False,
+)
+def organisation_list(
+    request: HttpRequest, response: HttpResponse, params: Query[OrganisationListQuery]
+):
+    """Published organisations, filtered like the portal's directory (words and facets),
+    ordered by name (by relevance when words are given), with page links. `fields` selects
+    the record's fields (sparse fieldsets), e.g. `fields=slug,name,country`."""
+    form = SearchForm(request.GET)
+    fields = exports.requested_fields(request.GET.get("fields", ""))
+    if not form.is_valid():
+        return _invalid(form)
+    if fields is None:
+        body = ErrorOut(
+            detail=_("The parameters are not valid."),
+            errors={"fields": [_("Unknown field names; see the record format.")]},
+        )
+        return JsonResponse(body.model_dump(), status=400)
+    _set_last_modified(response)
+    page = form.cleaned_data.get("page") or 1
+    page_size = form.cleaned_data.get("page_size") or search_queries.DEFAULT_PAGE_SIZE
+    ids, total = _matching_ids(form, page=page, page_size=page_size)
+    pages = max(1, -(-total // page_size))
+    return {
+        "count": total,
+        "page": page,
+        "page_size": page_size,
+        "pages": pages,
+        "next": _page_link(request, page + 1) if page < pages else None,
+        "previous": _page_link(request, page - 1) if 1 < page <= pages + 1 else None,
+        "licence": LICENCE,
+        "results": _records(ids, request, fields),
+    }
+
+
+@router.get(
+    "/organisations/{slug}",
+    response={200: OrganisationOut, 404: ErrorOut},
+    summary="One organisation",
+    exclude_none=False,
+)
+def organisation_detail(request: HttpRequest, response: HttpResponse, slug: str):
+    """An organisation's full record: facts, fields, competences, programmes with years,
+    partner countries and partner organisations, its sources and the data licence."""
+    organisation = (
+        registry_services.organisations_for_records()
+        .filter(slug=slug, status=Organisation.Status.PUBLISHED)
+        .first()
+    )
+    if organisation is None:
+        return Status(404, ErrorOut(detail=_("No published organisation has this key.")))
+    response["Last-Modified"] = http_date(organisation.updated_at.timestamp())
+    return exports.organisation_json(organisation, request, fields=list(COLUMNS), detail=True)
+
+
+@router.get("/exports/organisations", summary="Export organisations (CSV, JSON, XLSX)")
+def export_organisations(request: HttpRequest, format: str = "csv"):
+    """Every published organisation, or those a search selects (the same parameters as
+    `/organisations`), as a file in the import format: `format=csv`, `json` or `xlsx`.
+    Licence: CC BY 4.0, naming clusterscape and each record's sources."""
+    if format not in exports.FORMATS:
+        body = ErrorOut(
+            detail=_("Unknown format."), errors={"format": [_("Use csv, json or xlsx.")]}
+        )
+        return JsonResponse(body.model_dump(), status=400)
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return _invalid(form)
+    ids, _total = _matching_ids(form, page=1, page_size=EXPORT_LIMIT)
+    queryset = Organisation.objects.filter(pk__in=ids)
+    if format == "xlsx":
+        content = exports.organisations_xlsx(registry_services.organisation_records(queryset))
+    else:
+        stream = io.StringIO()
+        registry_services.export_organisations(stream, file_format=format, queryset=queryset)
+        content = stream.getvalue().encode()
+    response = HttpResponse(content, content_type=exports.FORMATS[format])
+    response["Content-Disposition"] = f'attachment; filename="organisations.{format}"'
+    return response
+
+
+@router.get("/fields", response=list[FieldOut], summary="Fields (taxonomy)")
+def field_list(request: HttpRequest):
+    """The two-level taxonomy of fields with labels in both languages and synonyms; areas
+    first, each followed by its fields, with the number of published organisations."""
+    counts = {
+        f.pk: n
+        for f, n in [*registry_queries.fields_with_counts(), *registry_queries.areas_with_counts()]
+    }
+    fields = Field.objects.select_related("parent").order_by("position", "slug")
+    areas = [f for f in fields if f.parent_id is None]
+    ordered = []
+    for area in areas:
+        ordered.append(area)
+        ordered.extend(f for f in fields if f.parent_id == area.pk)
+    return [exports.field_json(f, counts.get(f.pk, 0), request) for f in ordered]
+
+
+@router.get("/regions", response=RegionsOut, summary="Countries and German states")
+def region_list(request: HttpRequest):
+    """Countries with published organisations, and the 16 German states, with counts."""
+    return {
+        "countries": [
+            CountryOut(
+                code=country.code,
+                name=country.name,
+                name_de=country.name_de,
+                name_en=country.name_en,
+                organisations=count,
+            )
+            for country, count in registry_queries.countries_with_counts()
+        ],
+        "states": [
+            StateOut(
+                code=state.code,
+                nuts_code=state.nuts_code,
+                slug=state.slug,
+                name=state.name,
+                organisations=count,
+                url=request.build_absolute_uri(reverse("registry:state-detail", args=[state.slug])),
+            )
+            for state, count in sorted(
+                registry_queries.states_with_counts(), key=lambda item: item[0].code
+            )
+        ],
+    }
+
+
+@router.get("/programmes", response=list[ProgrammeOut], summary="Programmes and rounds")
+def programme_list(request: HttpRequest):
+    """Programmes and labels with their rounds (years) and the organisations of each."""
+    return [
+        exports.programme_json(programme, request)
+        for programme in Programme.objects.order_by("position", "slug")
+    ]
+
+
+@router.get("/partnerships", response=list[PartnershipOut], summary="Known partnerships")
+def partnership_list(request: HttpRequest):
+    """Partnerships between published organisations that a source states."""
+    links = (
+        PartnerLink.objects.filter(
+            source__status=Organisation.Status.PUBLISHED,
+            target__status=Organisation.Status.PUBLISHED,
+        )
+        .select_related("source", "target")
+        .order_by("source__slug", "target__slug", "pk")
+    )
+    return [exports.partnership_json(link) for link in links]
+
+
+@router.get("/statistics", response=StatisticsOut, summary="The landscape in figures")
+def statistics(request: HttpRequest):
+    """Headline figures and counts by kind, German state, area, programme and country."""
+
+    def tallies(rows) -> list[TallyOut]:
+        return [TallyOut(key=key, label=label, count=count) for key, label, count in rows]
+
+    return {
+        "figures": registry_queries.landscape_figures(),
+        "by_state": tallies(
+            (state.code, state.name, n) for state, n in registry_queries.states_with_counts()
+        ),
+        "by_area": tallies(
+            (area.slug, area.name, n) for area, n in registry_queries.areas_with_counts()
+        ),
+        "by_programme": tallies(
+            (p.slug, p.name, n) for p, n in registry_queries.programmes_with_counts()
+        ),
+        "by_country": tallies(
+            (c.code, c.name, n) for c, n in registry_queries.countries_with_counts()
+        ),
+        "licence": LICENCE,
+    }
