@@ -107,6 +107,11 @@ class ContentItem(models.Model):
     def get_absolute_url(self) -> str:
         return reverse(self.url_name, kwargs={"slug": self.slug})
 
+    @property
+    def lead_text(self) -> str:
+        """The item's short text: a news item's teaser, the summary of the other kinds."""
+        return getattr(self, "teaser", "") or getattr(self, "summary", "")
+
 
 class NewsItem(ContentItem):
     teaser = models.TextField(_("teaser"), max_length=500)

@@ -177,6 +177,8 @@ def test_editor_publishes_from_the_review_queue(client, editor, organisation):
 
     queue = client.get("/en/my/content/review/").content.decode()
     assert "<h3>Please publish</h3>" in queue
+    assert '<p lang="en">What happened, in a sentence.</p>' in queue
+    assert f'<a href="/en/my/content/news/{item.pk}/edit/">Read and edit in full</a>' in queue
 
     response = client.post(f"/en/my/content/news/{item.pk}/publish/")
     assert (response.status_code, response["Location"]) == (302, "/en/my/content/review/")
