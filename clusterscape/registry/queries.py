@@ -7,6 +7,8 @@ from typing import NamedTuple
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import ngettext_lazy
 
+from clusterscape.core.i18n import current_language
+
 from .models import (
     Country,
     Field,
@@ -163,13 +165,23 @@ def countries_with_counts() -> list[tuple[Country, int]]:
     return [(country, country.n) for country in countries]
 
 
-def organisations_for_map() -> QuerySet[Organisation]:
-    """Published organisations with only what a map marker needs."""
-    return (
-        published_organisations()
-        .select_related("country")
-        .prefetch_related(Prefetch("states", queryset=State.objects.order_by("pk")))
-        .only(
+APPROXIMATE_PRECISIONS = ("state", "country")
+
+
+def map_places(ids: list[int] | None = None) -> list[tuple]:
+    """Map markers of published organisations (all, or the given ids in their order):
+    (latitude, longitude, approximate, display name, slug, place in words). Where an
+    organisation has no coordinates, the centre of its first German state or of its country
+    stands in, marked approximate; organisations with neither are left out. Built from value
+    rows in three queries, so 20,000 organisations take a fraction of a second."""
+    rows = published_organisations()
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    german = current_language() == "de"
+    country_name = "country__name_de" if german else "country__name_en"
+    values = list(
+        rows.values_list(
+            "pk",
             "slug",
             "name",
             "short_name",
@@ -177,14 +189,52 @@ def organisations_for_map() -> QuerySet[Organisation]:
             "latitude",
             "longitude",
             "location_precision",
-            "country__code",
-            "country__name_de",
-            "country__name_en",
+            country_name,
             "country__centre_latitude",
             "country__centre_longitude",
-        )
-        .order_by("name", "pk")
+        ).order_by("name", "pk")
     )
+    states: dict[int, list[tuple]] = {}
+    through = Organisation.states.through.objects.filter(
+        organisation_id__in=[row[0] for row in values] if ids is not None else rows.values("pk")
+    )
+    state_name = "state__name_de" if german else "state__name_en"
+    for organisation_id, name, latitude, longitude in through.values_list(
+        "organisation_id", state_name, "state__centre_latitude", "state__centre_longitude"
+    ).order_by("state_id"):
+        states.setdefault(organisation_id, []).append((name, latitude, longitude))
+    places = {}
+    for (
+        pk,
+        slug,
+        name,
+        short_name,
+        city,
+        latitude,
+        longitude,
+        precision,
+        country,
+        country_latitude,
+        country_longitude,
+    ) in values:
+        own_states = states.get(pk, [])
+        approximate = precision in APPROXIMATE_PRECISIONS
+        if latitude is None or longitude is None:
+            centres = [(lat, lon) for _n, lat, lon in own_states if lat is not None]
+            centres.append((country_latitude, country_longitude))
+            latitude, longitude = centres[0]
+            approximate = True
+        if latitude is None or longitude is None:
+            continue
+        display = (
+            f"{name} ({short_name})"
+            if short_name and short_name.lower() not in name.lower()
+            else name
+        )
+        where = city or ", ".join(n for n, _lat, _lon in own_states) or country
+        places[pk] = (latitude, longitude, int(approximate), display, slug, where)
+    order = ids if ids is not None else [row[0] for row in values]
+    return [places[pk] for pk in order if pk in places]
 
 
 def programmes_with_counts() -> list[tuple[Programme, int]]:

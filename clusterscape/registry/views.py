@@ -1,3 +1,4 @@
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -9,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.text import compress_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusterscape.core.cache import public_pages_generation
 from clusterscape.core.i18n import current_language
-from clusterscape.core.templatetags.maps import place
 from clusterscape.search import queries as search_queries
 from clusterscape.search.forms import SearchForm
 from clusterscape.search.models import SearchDocument
@@ -69,48 +70,64 @@ MAP_MARKER_LIMIT = 10_000
 
 
 def map_markers(request: HttpRequest) -> HttpResponse:
-    """Published organisations as map markers (JSON), loaded by core/map.js after the page,
-    so pages stay small however many organisations there are: all of them for the home
-    page, or the results of a directory search when its parameters are given (the
-    directory's map view). Built once per language, search and state of the data (the
-    public-page cache generation); answered with 304 when the browser has it."""
+    """Published organisations as map markers, loaded by core/map.js after the page, so
+    pages stay small however many organisations there are: all of them for the home page,
+    or the results of a directory search when its parameters are given (the directory's map
+    view). Compact JSON — {"url": profile URL with "{slug}", "markers": [[lat, lon,
+    approximate, name, slug, place], …]} — built once per language, search and state of the
+    data (the public-page cache generation), gzipped when the browser accepts it, and
+    answered with 304 when the browser has it."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    params = form.params()
     query = urlencode(
         sorted((k, v) for k, v in request.GET.lists() if k not in ("view", "page")), doseq=True
     )
     digest = hashlib.sha256(query.encode()).hexdigest()
     key = f"map-markers:{current_language()}:{public_pages_generation()}:{digest}"
-    content = cache.get(key)
-    if content is None:
-        organisations = queries.organisations_for_map()
-        if query:
-            results = search_queries.search(
-                dataclasses.replace(
-                    params,
-                    filters={**params.filters, "type": (SearchDocument.Kind.ORGANISATION,)},
-                    page=1,
-                    page_size=MAP_MARKER_LIMIT,
-                    with_facets=False,
-                ),
-                hint=False,
-                max_page_size=MAP_MARKER_LIMIT,
-            )
-            order = {hit.object_id: position for position, hit in enumerate(results.hits)}
-            organisations = sorted(organisations.filter(pk__in=order), key=lambda o: order[o.pk])
-        markers = [entry for entry in map(place, organisations) if entry["lat"] is not None]
-        content = json.dumps(markers, separators=(",", ":"), ensure_ascii=False).encode()
-        cache.set(key, content, timeout=24 * 3600)
+    try:
+        cached = cache.get(key)
+    except Exception:  # a cache outage makes the map slower, never an error
+        cached = None
+    if cached is None:
+        ids = _map_result_ids(form) if query else None
+        url = reverse("registry:organisation-detail", kwargs={"slug": "slug"})
+        document = {"url": url.replace("/slug/", "/{slug}/"), "markers": queries.map_places(ids)}
+        content = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+        cached = (content, compress_string(content))
+        with contextlib.suppress(Exception):
+            cache.set(key, cached, timeout=24 * 3600)
+    content, compressed = cached
     etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
-    response = HttpResponse(content, content_type="application/json")
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(compressed, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content, content_type="application/json")
     response["ETag"] = etag
+    patch_vary_headers(response, ["Accept-Encoding"])
     patch_cache_control(response, public=True, max_age=300)
     return response
+
+
+def _map_result_ids(form: SearchForm) -> list[int]:
+    """The organisations a directory search selects, in its order (at most the limit)."""
+    params = form.params()
+    results = search_queries.search(
+        dataclasses.replace(
+            params,
+            filters={**params.filters, "type": (SearchDocument.Kind.ORGANISATION,)},
+            page=1,
+            page_size=MAP_MARKER_LIMIT,
+            with_facets=False,
+        ),
+        hint=False,
+        max_page_size=MAP_MARKER_LIMIT,
+    )
+    return [hit.object_id for hit in results.hits]
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -82,9 +82,9 @@ def test_map_markers_of_a_search_are_its_results_with_coordinates(client, landsc
 
     # BioRN has no coordinates and its state no centre in the test database
     assert response.status_code == 200
-    assert [marker["url"] for marker in response.json()] == ["/en/clusters/arena2036/"]
+    assert [marker[4] for marker in response.json()["markers"]] == ["arena2036"]
     everything = client.get("/en/clusters/map.json", {"q": "Leichtbau"}).json()
-    assert [marker["name"] for marker in everything] == ["ARENA2036"]
+    assert [marker[3] for marker in everything["markers"]] == ["ARENA2036"]
 
 
 def test_map_markers_reject_bad_search_parameters(client, landscape):

@@ -1,3 +1,5 @@
+import gzip
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -65,24 +67,24 @@ def test_map_markers_place_published_organisations_and_approximate_the_rest(clie
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == [
-        {
-            "name": "Biotechnologie Rhein-Neckar (BioRN)",
-            "url": f"/en/clusters/{placed.slug}/",
-            "place": "Heidelberg",
-            "lat": 49.41,
-            "lon": 8.69,
-            "approximate": False,
-        },
-        {
-            "name": "Cluster ohne Ort",
-            "url": f"/en/clusters/{in_state.slug}/",
-            "place": "Baden-Württemberg",
-            "lat": 48.54,
-            "lon": 9.04,
-            "approximate": True,
-        },
-    ]
+    assert response.json() == {
+        "url": "/en/clusters/{slug}/",
+        "markers": [
+            [49.41, 8.69, 0, "Biotechnologie Rhein-Neckar (BioRN)", placed.slug, "Heidelberg"],
+            [48.54, 9.04, 1, "Cluster ohne Ort", in_state.slug, "Baden-Württemberg"],
+        ],
+    }
+
+
+def test_map_markers_are_gzipped_for_browsers_that_accept_it(client):
+    make_listed_organisation(name="Erster Name", latitude=50.9, longitude=11.6)
+
+    plain = client.get("/en/clusters/map.json")
+    zipped = client.get("/en/clusters/map.json", headers={"accept-encoding": "gzip, br"})
+
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert zipped["Vary"] == plain["Vary"] == "Accept-Encoding"
 
 
 def test_map_markers_answer_not_modified_and_follow_writes(
@@ -100,7 +102,7 @@ def test_map_markers_answer_not_modified_and_follow_writes(
 
     assert again.status_code == 304
     assert after_write.status_code == 200
-    assert [marker["name"] for marker in after_write.json()] == ["Zweiter Name"]
+    assert [marker[3] for marker in after_write.json()["markers"]] == ["Zweiter Name"]
     assert after_write["ETag"] != first["ETag"]
 
 
@@ -151,7 +153,7 @@ def test_map_markers_query_count_does_not_grow_with_organisations(
     with django_assert_num_queries(2):
         response = client.get("/en/clusters/map.json")
 
-    assert len(response.json()) == count
+    assert len(response.json()["markers"]) == count
 
 
 def test_home_speaks_german_under_de_prefix(client):

@@ -112,12 +112,22 @@
   // The markers: from the page's JSON block, or fetched from data-markers-url.
   function loadPlaces(options) {
     if (options.markersUrl) {
-      return fetch(options.markersUrl, { credentials: "same-origin" }).then(function (response) {
-        if (!response.ok) {
-          throw new Error("markers: HTTP " + response.status);
-        }
-        return response.json();
-      });
+      return fetch(options.markersUrl, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("markers: HTTP " + response.status);
+          }
+          return response.json();
+        })
+        .then(function (document) {
+          // compact rows: [lat, lon, approximate, name, slug, place]
+          return document.markers.map(function (row) {
+            return {
+              lat: row[0], lon: row[1], approximate: row[2] === 1, name: row[3],
+              url: document.url.replace("{slug}", encodeURIComponent(row[4])), place: row[5]
+            };
+          });
+        });
     }
     var markersBlock = document.getElementById(options.markers);
     return Promise.resolve(markersBlock ? JSON.parse(markersBlock.textContent) : []);
