@@ -13,6 +13,7 @@ own token when the page is served. `PublicPageCacheMiddleware` does the work; wi
 PUBLIC_PAGE_CACHE_SECONDS=0 it is off (the test default).
 """
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -93,6 +94,22 @@ def _next_generation() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def remember(name: str, compute: Callable[[], Any], *, timeout: int = 24 * 3600) -> Any:
+    """The value of compute(), kept per state of the data (the generation) and language:
+    figures over every organisation are computed once after each write, not per request.
+    A cache that is down only costs the computation."""
+    try:
+        key = f"remember:{name}:{get_language()}:{public_pages_generation()}"
+        value = cache.get(key)
+    except CACHE_ERRORS:
+        return compute()
+    if value is None:
+        value = compute()
+        with contextlib.suppress(*CACHE_ERRORS):
+            cache.set(key, value, timeout=timeout)
+    return value
 
 
 def cache_seconds() -> int:

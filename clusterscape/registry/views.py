@@ -15,7 +15,7 @@ from django.utils.text import compress_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusterscape.core.cache import public_pages_generation
+from clusterscape.core.cache import public_pages_generation, remember
 from clusterscape.core.i18n import current_language
 from clusterscape.search import queries as search_queries
 from clusterscape.search.forms import SearchForm
@@ -28,41 +28,40 @@ from .models import Competence, Field, Organisation, Programme, State
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "registry/home.html",
-        {
-            "by_country": [
-                queries.Tally(
-                    country.name,
-                    count,
-                    f"{reverse('registry:directory')}?country={country.code}",
-                )
-                for country, count in queries.countries_with_counts()
-            ],
-            "figures": queries.landscape_figures(),
-            "by_kind": queries.organisations_by_kind(),
-            "by_state": [
-                queries.Tally(
-                    state.name, count, reverse("registry:state-detail", args=[state.slug])
-                )
-                for state, count in queries.states_with_counts()
-            ],
-            "by_area": [
-                queries.Tally(area.name, count, reverse("registry:field-detail", args=[area.slug]))
-                for area, count in queries.areas_with_counts()
-            ],
-            "by_programme": [
-                queries.Tally(
-                    programme.name,
-                    count,
-                    reverse("registry:programme-detail", args=[programme.slug]),
-                )
-                for programme, count in queries.programmes_with_counts()
-                if count
-            ],
-        },
-    )
+    return render(request, "registry/home.html", remember("home-figures", _home_figures))
+
+
+def _home_figures() -> dict:
+    """The home page's figures and charts (aggregates over every organisation)."""
+    return {
+        "by_country": [
+            queries.Tally(
+                country.name,
+                count,
+                f"{reverse('registry:directory')}?country={country.code}",
+            )
+            for country, count in queries.countries_with_counts()
+        ],
+        "figures": queries.landscape_figures(),
+        "by_kind": queries.organisations_by_kind(),
+        "by_state": [
+            queries.Tally(state.name, count, reverse("registry:state-detail", args=[state.slug]))
+            for state, count in queries.states_with_counts()
+        ],
+        "by_area": [
+            queries.Tally(area.name, count, reverse("registry:field-detail", args=[area.slug]))
+            for area, count in queries.areas_with_counts()
+        ],
+        "by_programme": [
+            queries.Tally(
+                programme.name,
+                count,
+                reverse("registry:programme-detail", args=[programme.slug]),
+            )
+            for programme, count in queries.programmes_with_counts()
+            if count
+        ],
+    }
 
 
 # The most markers one map shows (the first results by the directory's order).

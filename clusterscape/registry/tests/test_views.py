@@ -443,3 +443,21 @@ def test_profile_summary_states_only_the_profiles_facts_in_both_languages(client
         "BioRN Cluster: Cluster in Heidelberg, Baden-Württemberg, Themen: Biotechnologie."
     )
     assert organisation.description_en == ""
+
+
+def test_home_figures_are_computed_once_per_state_of_the_data(
+    client, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    organisation = make_listed_organisation()
+    client.get("/en/")
+
+    with django_assert_max_num_queries(3):  # content's latest items, not the figures
+        again = client.get("/en/")
+    with django_capture_on_commit_callbacks(execute=True):
+        OrganisationFactory(country_id="FR")
+        public_pages_changed()
+    after_write = client.get("/en/")
+
+    assert again.context["figures"]["organisations"] == 1
+    assert after_write.context["figures"]["organisations"] == 2
+    assert organisation.pk
