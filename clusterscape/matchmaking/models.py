@@ -215,3 +215,6 @@ class InboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+from .brokerage_models import *  # noqa: E402, F403
