@@ -2,9 +2,9 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from .openapi import ClusterscapeAPI
 from .routers.matchmaking import router as matchmaking_router
 from .routers.registry import router as registry_router
 from .routers.search import router as search_router
@@ -13,7 +13,7 @@ from .schemas import ErrorOut
 # The schema is at /api/v1/openapi.json; the interactive docs at /api/v1/docs use the
 # Swagger UI files that django-ninja ships (served as static files because "ninja" is an
 # installed app), never a CDN.
-api = NinjaAPI(
+api = ClusterscapeAPI(
     title="clusterscape API",
     version="1",
     urls_namespace="api-v1",

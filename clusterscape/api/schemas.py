@@ -186,12 +186,12 @@ class RegionsOut(Schema):
     states: list[StateOut]
 
 
-class RoundOut(Schema):
+class ProgrammeRoundOut(Schema):
     year: int | None
     organisations: list[str]
 
 
-class ProgrammeOut(Schema):
+class RegistryProgrammeOut(Schema):
     slug: str
     name: str
     name_de: str
@@ -201,11 +201,11 @@ class ProgrammeOut(Schema):
     state: str | None
     website: str | None
     source_urls: list[str]
-    rounds: list[RoundOut]
+    rounds: list[ProgrammeRoundOut]
     url: str
 
 
-class PartnershipOut(Schema):
+class PartnerLinkOut(Schema):
     source: str
     target: str
     kind: str

@@ -21,6 +21,7 @@ from clusterscape.search.models import SearchDocument
 
 from .. import exports
 from ..exports import LICENCE
+from ..openapi import ERROR_REF
 from ..schemas import (
     CountryOut,
     ErrorOut,
@@ -28,9 +29,10 @@ from ..schemas import (
     OrganisationListQuery,
     OrganisationOut,
     OrganisationPageOut,
-    PartnershipOut,
-    ProgrammeOut,
+    PartnerLinkOut,
     RegionsOut,
+    RegistryProgrammeOut,
+    SearchQuery,
     StateOut,
     StatisticsOut,
     TallyOut,
@@ -145,8 +147,26 @@ def organisation_detail(request: HttpRequest, response: HttpResponse, slug: str)
     return exports.organisation_json(organisation, request, fields=list(COLUMNS), detail=True)
 
 
-@router.get("/exports/organisations", summary="Export organisations (CSV, JSON, XLSX)")
-def export_organisations(request: HttpRequest, format: str = "csv"):
+@router.get(
+    "/exports/organisations",
+    summary="Export organisations (CSV, JSON, XLSX)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as an attachment.",
+                "content": {
+                    media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                    for media_type in exports.FORMATS.values()
+                },
+            },
+            400: {
+                "description": "Unknown format or search parameters that are not valid.",
+                "content": {"application/json": {"schema": ERROR_REF}},
+            },
+        }
+    },
+)
+def export_organisations(request: HttpRequest, params: Query[SearchQuery], format: str = "csv"):
     """Every published organisation, or those a search selects (the same parameters as
     `/organisations`), as a file in the import format: `format=csv`, `json` or `xlsx`.
     Licence: CC BY 4.0, naming clusterscape and each record's sources."""
@@ -218,7 +238,7 @@ def region_list(request: HttpRequest):
     }
 
 
-@router.get("/programmes", response=list[ProgrammeOut], summary="Programmes and rounds")
+@router.get("/programmes", response=list[RegistryProgrammeOut], summary="Programmes and rounds")
 def programme_list(request: HttpRequest):
     """Programmes and labels with their rounds (years) and the organisations of each."""
     return [
@@ -227,7 +247,7 @@ def programme_list(request: HttpRequest):
     ]
 
 
-@router.get("/partnerships", response=list[PartnershipOut], summary="Known partnerships")
+@router.get("/partnerships", response=list[PartnerLinkOut], summary="Known partnerships")
 def partnership_list(request: HttpRequest):
     """Partnerships between published organisations that a source states."""
     links = (

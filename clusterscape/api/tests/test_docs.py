@@ -21,3 +21,31 @@ def test_openapi_document_describes_the_api(client):
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"] == "clusterscape API"
     assert "/api/v1/search" in schema["paths"]
+
+
+def test_openapi_document_lists_the_answers_from_around_the_handlers(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    detail = paths["/api/v1/organisations/{slug}"]["get"]["responses"]
+    assert sorted(detail) == ["200", "304", "404", "422", "429"]
+    assert detail["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+    assert sorted(paths["/api/v1/fields"]["get"]["responses"]) == ["200", "304", "429"]
+    interest = paths["/api/v1/partner-requests/{request_id}/interests"]["post"]["responses"]
+    assert sorted(interest) == ["201", "401", "403", "404", "422", "429"]
+
+
+def test_every_schema_name_is_used_by_one_class_only():
+    """OpenAPI components are keyed by class name: two classes of one name would make the
+    document describe one of them wrongly (as RoundOut once did for the registry)."""
+    from ninja import Schema
+
+    import clusterscape.api.api  # noqa: F401 — loads every router and its schemas
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {c for c in subclasses(Schema) if c.__module__.startswith("clusterscape.")}
+    names = sorted(c.__name__ for c in ours)
+    assert sorted(set(names)) == names
