@@ -217,3 +217,18 @@ def test_fitting_requests_are_recommended_on_find_partners(client, owner, other)
     }
     page = client.get("/en/clusters/composites-lyon/partners/").content.decode()
     assert "Testing partner for CFRP parts</a>" in page
+
+
+def test_profile_lists_the_organisations_open_requests(client, owner):
+    manager = person("berta", owner)
+    open_request = publish(owner, manager, title="Partner für Prüfstände", language="de")
+    expired = publish(owner, manager, title="Old request")
+    PartnerRequest.objects.filter(pk=expired.pk).update(deadline=TODAY - datetime.timedelta(1))
+
+    page = client.get(f"/en/clusters/{owner.slug}/").content.decode()
+
+    assert (
+        f'<a href="/en/partners/requests/{open_request.pk}/" hreflang="de">'
+        '<span lang="de">Partner für Prüfstände</span></a>'
+    ) in page
+    assert "Old request" not in page
