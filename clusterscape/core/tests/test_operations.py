@@ -2,6 +2,7 @@ import json
 import logging
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, connection
 
@@ -147,7 +148,7 @@ def test_postgres_url_gets_statement_timeout_and_health_checks():
 
     assert config["OPTIONS"] == {
         "connect_timeout": 3,
-        "options": "-c statement_timeout=5000",
+        "options": f"-c statement_timeout={settings.DATABASE_STATEMENT_TIMEOUT_MS}",
     }
     assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (60, True)
 
@@ -157,5 +158,5 @@ def test_postgres_url_gets_statement_timeout_and_health_checks():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
 def test_postgres_connection_runs_with_the_statement_timeout():
     with connection.cursor() as cursor:
-        cursor.execute("SHOW statement_timeout")
-        assert cursor.fetchone() == ("5s",)
+        cursor.execute("SELECT setting::int FROM pg_settings WHERE name = 'statement_timeout'")
+        assert cursor.fetchone() == (settings.DATABASE_STATEMENT_TIMEOUT_MS,)
