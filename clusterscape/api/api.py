@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.errors import ValidationError
 
+from . import errors
 from .openapi import ClusterscapeAPI
 from .routers.matchmaking import router as matchmaking_router
 from .routers.registry import router as registry_router
@@ -27,6 +28,7 @@ api.add_router("/", search_router)
 api.add_router("/", registry_router)
 api.add_router("/", matchmaking_router)
 api.add_router("/", "clusterscape.api.routers.funding.router")
+errors.install(api)
 
 
 @api.exception_handler(ValidationError)
@@ -35,7 +37,11 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
     each field named, in the same shape as every other error of the API."""
     errors: dict[str, list[str]] = {}
     for item in error.errors:
-        location = [str(part) for part in item.get("loc", ()) if part not in ("query", "body")]
+        location = [str(part) for part in item.get("loc", ())]
+        if location[:1] == ["body"]:
+            location = location[2:] or ["body"]  # ("body", <parameter>, field, ...)
+        elif location[:1] in (["query"], ["path"], ["header"], ["cookie"]):
+            location = location[1:]
         errors.setdefault(".".join(location) or "request", []).append(str(item.get("msg", "")))
     body = ErrorOut(detail=_("The request is not valid."), errors=errors)
     return api.create_response(request, body.model_dump(), status=422)

@@ -13,6 +13,7 @@ on the account's token page (accounts.tokens). Reads need no token.
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from clusterscape.accounts.models import ApiToken
 from clusterscape.accounts.tokens import authenticate_token, token_may_write
@@ -36,3 +37,17 @@ def require_token_for(request: HttpRequest, organisation) -> ApiToken:
     if not isinstance(token, ApiToken) or not token_may_write(token, organisation):
         raise HttpError(403, "This token may not write for this organisation.")
     return token
+
+
+class SessionAuth(NinjaSessionAuth):
+    """A signed-in session, with Django's CSRF check (X-CSRFToken header). Without a session
+    cookie there is nothing to check: the request is unauthenticated (401), not a CSRF
+    failure (403)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.COOKIES.get(self.param_name):
+            return None
+        return super()._get_key(request)
+
+
+session_auth = SessionAuth()

@@ -3,6 +3,7 @@
 import datetime
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 
 class SearchQuery(Schema):
@@ -226,3 +227,38 @@ class StatisticsOut(Schema):
     by_programme: list[TallyOut]
     by_country: list[TallyOut]
     licence: str
+
+
+class OrganisationPatchIn(Schema):
+    """The profile columns a manager may change (those of the profile form, and what the
+    organisation works on, offers, seeks and where it looks for partners). Omitted columns
+    keep their value, null empties one; the registry's record rules check the result."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: str | None = None
+    short_name: str | None = None
+    city: str | None = None
+    website: str | None = None
+    founding_year: int | None = None
+    management_organisation: str | None = None
+    management_staff_fte: float | None = None
+    members_sme: int | None = None
+    members_large: int | None = None
+    members_startup: int | None = None
+    members_research: int | None = None
+    members_university: int | None = None
+    members_public: int | None = None
+    members_other: int | None = None
+    members_year: int | None = None
+    keywords: str | None = Field(None, description="Free keywords, separated by ';'.")
+    description_de: str | None = None
+    description_en: str | None = None
+    fields: list[str] | None = Field(None, description="Field slugs (see /fields).")
+    offers: list[str] | None = Field(
+        None, description="Competences offered: field:capability, field or :capability."
+    )
+    seeks: list[str] | None = Field(None, description="Competences sought, as offers.")
+    target_countries: list[str] | None = Field(
+        None, description="Countries where partners are sought (ISO 3166-1 alpha-2)."
+    )

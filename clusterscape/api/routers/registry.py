@@ -11,15 +11,18 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from clusterscape.accounts import permissions
+from clusterscape.accounts.models import ApiToken
 from clusterscape.registry import queries as registry_queries
 from clusterscape.registry import services as registry_services
 from clusterscape.registry.models import Field, Organisation, PartnerLink, Programme
-from clusterscape.registry.records import COLUMNS
+from clusterscape.registry.records import COLUMNS, RecordInvalid, record_from_organisation
 from clusterscape.search import queries as search_queries
 from clusterscape.search.forms import SearchForm
 from clusterscape.search.models import SearchDocument
 
 from .. import exports
+from ..auth import TokenAuth, require_token_for, session_auth
 from ..exports import LICENCE
 from ..openapi import ERROR_REF
 from ..schemas import (
@@ -29,6 +32,7 @@ from ..schemas import (
     OrganisationListQuery,
     OrganisationOut,
     OrganisationPageOut,
+    OrganisationPatchIn,
     PartnerLinkOut,
     RegionsOut,
     RegistryProgrammeOut,
@@ -145,6 +149,36 @@ def organisation_detail(request: HttpRequest, response: HttpResponse, slug: str)
         return Status(404, ErrorOut(detail=_("No published organisation has this key.")))
     response["Last-Modified"] = http_date(organisation.updated_at.timestamp())
     return exports.organisation_json(organisation, request, fields=list(COLUMNS), detail=True)
+
+
+@router.patch(
+    "/organisations/{slug}",
+    response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=[TokenAuth(), session_auth],
+    summary="Update an organisation's profile",
+    exclude_none=False,
+)
+def organisation_update(request: HttpRequest, slug: str, changes: OrganisationPatchIn):
+    """A manager changes the own organisation's profile: the columns sent replace the stored
+    ones, the others stay. An API token issued for the organisation (Authorization: Bearer
+    cs_…) or a signed-in session with its CSRF token (X-CSRFToken). The registry's record
+    rules check the whole result, as for the profile form and imports: 422 names each
+    column that breaks one, and then nothing is written. Answers the record as saved."""
+    organisation = registry_services.organisations_for_records().filter(slug=slug).first()
+    if organisation is None:
+        return Status(404, ErrorOut(detail=_("No organisation has this key.")))
+    if isinstance(request.auth, ApiToken):
+        require_token_for(request, organisation)
+    elif not permissions.can_manage_organisation(request.user, organisation):
+        return Status(403, ErrorOut(detail=_("You may not change this organisation.")))
+    record = {**record_from_organisation(organisation), **changes.model_dump(exclude_unset=True)}
+    try:
+        saved, _outcome = registry_services.save_organisation_record(record, by=request.user)
+    except RecordInvalid as invalid:
+        body = ErrorOut(detail=_("The profile is not valid."), errors=invalid.errors)
+        return Status(422, body)
+    saved = registry_services.organisations_for_records().get(pk=saved.pk)
+    return exports.organisation_json(saved, request, fields=list(COLUMNS), detail=True)
 
 
 @router.get(
