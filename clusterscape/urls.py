@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("clusterscape.registry.urls")),
     path("", include("clusterscape.search.urls")),
     path("", include("clusterscape.matchmaking.urls")),
+    path("", include("clusterscape.matchmaking.brokerage_urls")),
     path("", include("clusterscape.content.urls")),
     path("", include("clusterscape.funding.urls")),
     path("", include("clusterscape.accounts.urls")),

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -103,7 +104,7 @@ def _notify(participants: Iterable[Participant], subject: str, body: str, link: 
 
 
 def _link(brokerage: BrokerageEvent) -> str:
-    return brokerage.event.get_absolute_url()
+    return reverse("brokerage:agenda", kwargs={"slug": brokerage.event.slug})
 
 
 def _when(moment: datetime.datetime, brokerage: BrokerageEvent) -> str:

@@ -1,0 +1,260 @@
+"""Pages of brokerage events: the event's brokerage page (participants, match scores,
+meeting requests), registration, the participant's requests and agenda (page and
+iCalendar), and the organiser's dashboard with the scheduler's preview."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from clusterscape.accounts.permissions import require
+from clusterscape.content import calendars
+from clusterscape.content.queries import public_events
+
+from . import brokerage_services as services
+from .brokerage_forms import MeetingRequestForm, ParticipantFiltersForm, RegistrationForm
+from .brokerage_models import BrokerageEvent, Meeting, MeetingRequest, Participant
+from .brokerage_queries import indicators, participant_for, participants_of, scored
+from .brokerage_scheduler import run_scheduler
+
+
+def brokerage_of(slug: str) -> BrokerageEvent:
+    event = get_object_or_404(public_events(), slug=slug)
+    try:
+        return BrokerageEvent.objects.select_related("event", "organiser").get(event=event)
+    except BrokerageEvent.DoesNotExist:
+        raise Http404 from None
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
+
+
+def brokerage_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    brokerage = brokerage_of(slug)
+    me = participant_for(brokerage, request.user)
+    form = ParticipantFiltersForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "country": form.cleaned_data["country"].code if form.cleaned_data["country"] else "",
+            "field": form.cleaned_data["field"].slug if form.cleaned_data["field"] else "",
+            "kind": form.cleaned_data["kind"],
+        }
+    participants = list(participants_of(brokerage, **filters))
+    matches = scored(me, participants) if me else {}
+    requested = (
+        set(MeetingRequest.objects.filter(sender=me).values_list("recipient_id", flat=True))
+        if me
+        else set()
+    )
+    rows = [
+        {"participant": p, "match": matches.get(p.organisation_id), "requested": p.pk in requested}
+        for p in participants
+    ]
+    if me:
+        rows.sort(key=lambda row: -(row["match"].match.score if row["match"] else -1))
+    return render(
+        request,
+        "matchmaking/brokerage/detail.html",
+        {
+            "brokerage": brokerage,
+            "event": brokerage.event,
+            "me": me,
+            "rows": rows,
+            "form": form,
+            "registration_open": services.registration_is_open(brokerage),
+            "can_organise": services.can_organise(request.user, brokerage),
+            "figures": indicators(brokerage),
+        },
+    )
+
+
+@login_required
+def brokerage_register(request: HttpRequest, slug: str) -> HttpResponse:
+    brokerage = brokerage_of(slug)
+    form = RegistrationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_participant(
+                brokerage,
+                by=request.user,
+                organisation=form.cleaned_data["organisation"],
+                partner_requests=form.cleaned_data["partner_requests"],
+            )
+        except ValidationError as error:
+            for name, texts in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, texts)
+        else:
+            messages.success(request, _("You are registered."))
+            return redirect("brokerage:detail", slug=slug)
+    return render(
+        request,
+        "matchmaking/brokerage/register.html",
+        {"brokerage": brokerage, "event": brokerage.event, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def brokerage_request(request: HttpRequest, slug: str) -> HttpResponse:
+    brokerage = brokerage_of(slug)
+    me = participant_for(brokerage, request.user)
+    if me is None:
+        raise Http404
+    form = MeetingRequestForm(request.POST)
+    if form.is_valid():
+        recipient = get_object_or_404(
+            Participant, pk=form.cleaned_data["recipient"], brokerage=brokerage
+        )
+        try:
+            services.request_meeting(
+                me, recipient, by=request.user, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Your meeting request has been sent."))
+    else:
+        messages.error(request, _("The message is too long."))
+    return redirect("brokerage:detail", slug=slug)
+
+
+@login_required
+def brokerage_agenda(request: HttpRequest, slug: str) -> HttpResponse:
+    brokerage = brokerage_of(slug)
+    me = participant_for(brokerage, request.user)
+    if me is None:
+        raise Http404
+    received = me.received_requests.select_related("sender__organisation").order_by("pk")
+    sent = me.sent_requests.select_related("recipient__organisation").order_by("pk")
+    meetings = _meetings_of(me)
+    free = services.free_slots  # proposals are offered per request below
+    proposals = {
+        r.pk: [slot for slot, _table in free(r.sender, r.recipient)][:8]
+        for r in received
+        if r.status == MeetingRequest.Status.REQUESTED
+    }
+    return render(
+        request,
+        "matchmaking/brokerage/agenda.html",
+        {
+            "brokerage": brokerage,
+            "event": brokerage.event,
+            "me": me,
+            "received": [(r, proposals.get(r.pk, [])) for r in received],
+            "sent": sent,
+            "meetings": meetings,
+        },
+    )
+
+
+def _meetings_of(me: Participant) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(seats__participant=me)
+        .select_related("request__sender__organisation", "request__recipient__organisation")
+        .order_by("slot_start")
+    )
+
+
+@login_required
+def brokerage_agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    brokerage = brokerage_of(slug)
+    me = participant_for(brokerage, request.user)
+    if me is None:
+        raise Http404
+    host = request.get_host().split(":")[0]
+    cal = Calendar()
+    cal.add("prodid", "-//clusterscape//brokerage agenda//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", brokerage.event.title)
+    stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    meetings = _meetings_of(me)
+    for meeting in meetings:
+        other = (
+            meeting.request.recipient
+            if meeting.request.sender_id == me.pk
+            else meeting.request.sender
+        )
+        entry = CalendarEvent()
+        entry.add("uid", f"brokerage-meeting-{meeting.pk}@{host}")
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", meeting.slot_start.astimezone(brokerage.zone))
+        entry.add("dtend", meeting.slot_end.astimezone(brokerage.zone))
+        entry.add(
+            "summary",
+            _("Meeting with %(name)s") % {"name": other.organisation.name},
+        )
+        entry.add("location", _("Table %(table)d") % {"table": meeting.table})
+        cal.add_component(entry)
+    if meetings:
+        first = meetings[0].slot_start.date()
+        cal.add_missing_timezones(
+            first_date=first.replace(month=1, day=1),
+            last_date=first.replace(year=first.year + 1, month=1, day=1),
+        )
+    return calendars.ics_response(cal, f"{brokerage.event.slug}-agenda.ics")
+
+
+@login_required
+@require_POST
+def brokerage_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    brokerage = brokerage_of(slug)
+    meeting_request = get_object_or_404(
+        MeetingRequest.objects.select_related("sender__organisation", "recipient__organisation"),
+        pk=pk,
+        brokerage=brokerage,
+    )
+    answer = request.POST.get("answer", "")
+    try:
+        if answer == "accept":
+            services.accept_meeting_request(meeting_request, by=request.user)
+            messages.success(request, _("The meeting is booked."))
+        elif answer == "decline":
+            services.decline_meeting_request(meeting_request, by=request.user)
+            messages.success(request, _("The request is declined."))
+        elif answer == "propose":
+            try:
+                slot_start = datetime.datetime.fromisoformat(request.POST.get("slot", ""))
+            except ValueError:
+                raise ValidationError({"slot": [_("Choose a time.")]}) from None
+            services.propose_other_slot(meeting_request, by=request.user, slot_start=slot_start)
+            messages.success(request, _("Your proposal has been sent."))
+        else:
+            raise ValidationError({"answer": [_("Choose an answer.")]})
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("brokerage:agenda", slug=slug)
+
+
+@login_required
+def brokerage_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    brokerage = brokerage_of(slug)
+    require(services.can_organise(request.user, brokerage))
+    if request.method == "POST":
+        plan = run_scheduler(brokerage, by=request.user, dry_run=False)
+        messages.success(
+            request, _("The scheduler booked %(count)d meetings.") % {"count": len(plan)}
+        )
+        return redirect(reverse("brokerage:dashboard", kwargs={"slug": slug}))
+    preview = run_scheduler(brokerage, by=request.user) if request.GET.get("preview") else None
+    return render(
+        request,
+        "matchmaking/brokerage/dashboard.html",
+        {
+            "brokerage": brokerage,
+            "event": brokerage.event,
+            "figures": indicators(brokerage),
+            "preview": preview,
+        },
+    )

@@ -1,0 +1,131 @@
+import pytest
+from django.urls import reverse
+
+from clusterscape.accounts.tests.factories import MembershipFactory, UserFactory
+from clusterscape.matchmaking.brokerage_models import Meeting, MeetingRequest, Participant
+from clusterscape.registry.models import Country
+from clusterscape.registry.tests.factories import OrganisationFactory
+
+from .brokerage_factories import brokerage_event, meeting_request, participant
+from .factories import matched_organisation
+
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+
+
+def url(name, brokerage, *args):
+    return reverse(f"brokerage:{name}", args=[brokerage.event.slug, *args])
+
+
+def test_detail_lists_participants_filtered_by_country(client):
+    brokerage = brokerage_event()
+    participant(brokerage, name="Alpha Cluster")
+    participant(brokerage, name="Beta Cluster", country=Country.objects.get(code="FR"))
+    response = client.get(url("detail", brokerage), {"country": "FR"})
+    assert response.status_code == 200
+    assert [row["participant"].organisation.name for row in response.context["rows"]] == [
+        "Beta Cluster"
+    ]
+    assert "Ask for a meeting" not in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_detail_query_count_does_not_grow(client, django_assert_max_num_queries, count):
+    brokerage = brokerage_event()
+    for _number in range(count):
+        participant(brokerage)
+    with django_assert_max_num_queries(12):
+        client.get(url("detail", brokerage))
+
+
+def test_detail_shows_a_participant_match_scores_and_reasons(client):
+    brokerage = brokerage_event()
+    me = participant(
+        brokerage,
+        matched_organisation(fields=("automotive",), seeks=(("automotive", "manufacturing"),)),
+    )
+    other = participant(
+        brokerage,
+        matched_organisation(
+            fields=("automotive",),
+            offers=(("automotive", "manufacturing"),),
+            country="FR",
+        ),
+    )
+    client.force_login(me.user)
+    response = client.get(url("detail", brokerage))
+    rows = response.context["rows"]
+    assert [row["participant"] for row in rows] == [other, me]
+    assert rows[0]["match"].percent > 0
+    assert rows[0]["match"].summary == (
+        "Both work on Automotive; they offer Manufacturing in Automotive, which you seek"
+    )
+    assert rows[0]["match"].summary in response.content.decode()
+
+
+def test_register_page_registers_the_users_organisation(client):
+    brokerage = brokerage_event()
+    organisation = OrganisationFactory()
+    user = MembershipFactory(organisation=organisation).user
+    client.force_login(user)
+    response = client.post(url("register", brokerage), {"organisation": organisation.pk})
+    assert response.status_code == 302
+    assert list(Participant.objects.values_list("organisation_id", "user_id")) == [
+        (organisation.pk, user.pk)
+    ]
+
+
+def test_request_and_accept_by_the_pages(client):
+    brokerage = brokerage_event()
+    a, b = participant(brokerage), participant(brokerage)
+    client.force_login(a.user)
+    client.post(url("request", brokerage), {"recipient": b.pk, "message": "Hi"})
+    request = MeetingRequest.objects.get()
+    assert (request.sender, request.recipient, request.message) == (a, b, "Hi")
+    client.force_login(b.user)
+    response = client.post(url("answer", brokerage, request.pk), {"answer": "accept"})
+    assert response.status_code == 302
+    assert Meeting.objects.get().request == request
+    agenda = client.get(url("agenda", brokerage))
+    assert [m.pk for m in agenda.context["meetings"]] == [Meeting.objects.get().pk]
+
+
+def test_accept_of_someone_elses_request_is_refused(client):
+    brokerage = brokerage_event()
+    a, b, c = (participant(brokerage) for _ in range(3))
+    request = meeting_request(a, b)
+    client.force_login(c.user)
+    response = client.post(url("answer", brokerage, request.pk), {"answer": "accept"})
+    assert response.status_code == 403
+    assert Meeting.objects.count() == 0
+
+
+def test_agenda_ics_holds_the_meetings_in_the_events_zone(client):
+    brokerage = brokerage_event()
+    a, b = participant(brokerage, name="Alpha"), participant(brokerage, name="Beta")
+    client.force_login(b.user)
+    client.post(url("answer", brokerage, meeting_request(a, b).pk), {"answer": "accept"})
+    client.force_login(a.user)
+    response = client.get(url("agenda-ics", brokerage))
+    body = response.content.decode()
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "DTSTART;TZID=Europe/Berlin:20300312T090000" in body
+    assert "SUMMARY:Meeting with Beta" in body
+    assert "LOCATION:Table 1" in body
+
+
+def test_dashboard_previews_then_books(client):
+    brokerage = brokerage_event()
+    a, b = participant(brokerage), participant(brokerage)
+    meeting_request(a, b), meeting_request(b, a)
+    client.force_login(MembershipFactory(organisation=brokerage.organiser).user)
+    preview = client.get(url("dashboard", brokerage), {"preview": "1"})
+    assert [(p.request.sender, p.table) for p in preview.context["preview"]] == [(a, 1)]
+    assert Meeting.objects.count() == 0
+    client.post(url("dashboard", brokerage))
+    assert Meeting.objects.count() == 1
+
+
+def test_dashboard_is_forbidden_to_participants(client):
+    brokerage = brokerage_event()
+    client.force_login(UserFactory())
+    assert client.get(url("dashboard", brokerage)).status_code == 403
