@@ -20,13 +20,14 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench_support import drop_database, fresh_database, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -65,34 +66,6 @@ def bench_environment(backend: str, size: int) -> dict[str, str]:
     else:
         env["DATABASE_URL"] = os.environ.get("MATCH_BENCH_PG_URL", DEFAULT_PG_URL)
     return env
-
-
-def fresh_database(backend: str) -> None:
-    url = os.environ["DATABASE_URL"]
-    if backend == "sqlite":
-        path = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    server, _slash, name = url.rpartition("/")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(backend: str) -> None:
-    if backend == "sqlite":
-        fresh_database(backend)
-        return
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    server, _slash, name = os.environ["DATABASE_URL"].rpartition("/")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def generate(size: int, rng: random.Random) -> None:
@@ -238,23 +211,6 @@ def run_one(backend: str, size: int, queries: int) -> None:
             f"p99 {numbers['p99_ms']:7.2f} ms"
         )
     print(f"   → {path.relative_to(ROOT)}")  # noqa: T201
-
-
-def machine(connection) -> dict:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            version = f"SQLite {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("SHOW server_version")
-            version = f"PostgreSQL {cursor.fetchone()[0]}"
-    return {
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "database": version,
-        "system": platform.platform(terse=True),
-        "load_average_1min": round(os.getloadavg()[0], 2),
-    }
 
 
 if __name__ == "__main__":
