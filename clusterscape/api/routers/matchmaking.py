@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 
 from clusterscape.accounts.models import ApiToken
 from clusterscape.matchmaking import requests as partner_requests_queries
@@ -23,7 +22,7 @@ from clusterscape.matchmaking.scoring import hints
 from clusterscape.matchmaking.views import stored_profile
 from clusterscape.registry.models import Organisation
 
-from ..auth import TokenAuth, require_token_for
+from ..auth import TokenAuth, require_token_for, session_auth
 from ..schemas import ErrorOut
 
 router = Router(tags=["matchmaking"])
@@ -216,7 +215,7 @@ def partner_request(request: HttpRequest, request_id: int):
 @router.post(
     "/partner-requests/{request_id}/interests",
     response={201: InterestOut, 403: ErrorOut, 422: ErrorOut},
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), session_auth],
     summary="Express interest",
 )
 def express_interest(request: HttpRequest, request_id: int, body: InterestIn):

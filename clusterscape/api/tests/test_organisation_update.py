@@ -259,3 +259,18 @@ def test_huge_body_is_413(client, biorn, token):
         },
     )
     assert unchanged(biorn)
+
+
+def test_every_write_without_credentials_is_401_not_a_csrf_failure(biorn):
+    """A client with neither token nor session cookie is told to authenticate."""
+    browser = Client(enforce_csrf_checks=True)
+
+    update = patch(browser, {"city": "Mannheim"})
+    interest = browser.post(
+        "/api/v1/partner-requests/1/interests?lang=en",
+        {"organisation": "biorn", "message": "Hello"},
+        content_type="application/json",
+    )
+
+    assert (update.status_code, interest.status_code) == (401, 401)
+    assert interest.json() == update.json()
