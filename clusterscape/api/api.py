@@ -21,7 +21,9 @@ api = ClusterscapeAPI(
     docs_url="/docs",
     description=(
         "The cluster landscape as open data: organisations, search and more. "
-        "Data licence: see /en/about/data/."
+        "Data licence: CC BY 4.0, see /en/about/data/. Guide (resources, pages, errors, "
+        "rate limits, ETag, languages, feeds, versioning policy): docs/api.md in the "
+        "clusterscape source."
     ),
 )
 api.add_router("/", search_router)

@@ -49,3 +49,10 @@ def test_every_schema_name_is_used_by_one_class_only():
     ours = {c for c in subclasses(Schema) if c.__module__.startswith("clusterscape.")}
     names = sorted(c.__name__ for c in ours)
     assert sorted(set(names)) == names
+
+
+def test_api_description_points_to_the_guide(client):
+    description = client.get("/api/v1/openapi.json").json()["info"]["description"]
+
+    assert "docs/api.md" in description
+    assert "CC BY 4.0" in description
