@@ -26,7 +26,7 @@ from .brokerage_models import (
     MeetingSeat,
     Participant,
 )
-from .brokerage_services import Slot, _link, _notify, _when, can_organise, now, slots_of
+from .brokerage_services import Slot, _link, _notify_all, _when, can_organise, now, slots_of
 from .models import MatchProfile
 from .profiles import Profile
 from .queries import idf_for
@@ -201,17 +201,22 @@ def run_scheduler(
                     request.answered_at = answered
                     accepted.append(request)
         MeetingRequest.objects.bulk_update(accepted, ["status", "proposed_slot", "answered_at"])
-        for item in plan:
-            _notify(
-                [item.request.sender, item.request.recipient],
-                _("Meeting booked: %(a)s and %(b)s at %(when)s, table %(table)d")
-                % {
-                    "a": item.request.sender.organisation.name,
-                    "b": item.request.recipient.organisation.name,
-                    "when": _when(item.slot.start, brokerage),
-                    "table": item.table,
-                },
-                "",
-                _link(brokerage),
-            )
+        link = _link(brokerage)
+        _notify_all(
+            [
+                (
+                    [item.request.sender, item.request.recipient],
+                    _("Meeting booked: %(a)s and %(b)s at %(when)s, table %(table)d")
+                    % {
+                        "a": item.request.sender.organisation.name,
+                        "b": item.request.recipient.organisation.name,
+                        "when": _when(item.slot.start, brokerage),
+                        "table": item.table,
+                    },
+                    "",
+                    link,
+                )
+                for item in plan
+            ]
+        )
     return plan

@@ -12,9 +12,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -77,30 +76,35 @@ def registration_is_open(brokerage: BrokerageEvent) -> bool:
 # --- notifications ---------------------------------------------------------------------
 
 
-def _people(participant: Participant) -> list[User]:
-    people = [participant.user] if participant.user.is_active else []
-    people += [
-        membership.user
-        for membership in Membership.objects.filter(
-            organisation_id=participant.organisation_id, role=Membership.Role.MANAGER
-        ).select_related("user")
-        if membership.user.is_active
-    ]
-    return people
-
-
 def _notify(participants: Iterable[Participant], subject: str, body: str, link: str) -> None:
-    """An inbox message and an e-mail (sent when the transaction commits) for each person
-    of the participants."""
-    users = {user.pk: user for p in participants for user in _people(p)}
-    for user in users.values():
-        InboxMessage.objects.create(user=user, subject=subject[:200], body=body, link=link)
-        if user.email:
-            transaction.on_commit(
-                lambda user=user: send_mail(
-                    subject, f"{body}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [user.email]
-                )
-            )
+    _notify_all([(list(participants), subject, body, link)])
+
+
+def _notify_all(notes: list[tuple[list[Participant], str, str, str]]) -> None:
+    """For each note, an inbox message and an e-mail (sent when the transaction commits) to
+    the person who registered each participant and its organisation's managers (users and
+    managers read in one query for all notes)."""
+    organisation_ids = {p.organisation_id for participants, *_rest in notes for p in participants}
+    managers: dict[int, list[User]] = {}
+    for membership in Membership.objects.filter(
+        organisation_id__in=organisation_ids, role=Membership.Role.MANAGER, user__is_active=True
+    ).select_related("user"):
+        managers.setdefault(membership.organisation_id, []).append(membership.user)
+    messages, mails = [], []
+    for participants, subject, body, link in notes:
+        users = {}
+        for participant in participants:
+            if participant.user.is_active:
+                users[participant.user.pk] = participant.user
+            for user in managers.get(participant.organisation_id, []):
+                users[user.pk] = user
+        for user in users.values():
+            messages.append(InboxMessage(user=user, subject=subject[:200], body=body, link=link))
+            if user.email:
+                mails.append(EmailMessage(subject, f"{body}\n\n{link}".strip(), to=[user.email]))
+    InboxMessage.objects.bulk_create(messages, batch_size=1000)
+    if mails:
+        transaction.on_commit(lambda: get_connection().send_messages(mails))
 
 
 def _link(brokerage: BrokerageEvent) -> str:

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.utils import translation
 
 from clusterscape.matchmaking import brokerage_services as services
 from clusterscape.matchmaking.brokerage_models import Meeting, MeetingRequest, MeetingSeat
@@ -28,9 +29,10 @@ def accept_together(requests, users, slot_start):
     def accept(index):
         try:
             barrier.wait(timeout=10)
-            results[index] = services.accept_meeting_request(
-                requests[index], by=users[index], slot_start=slot_start
-            )
+            with translation.override("en"):  # the language is per thread
+                results[index] = services.accept_meeting_request(
+                    requests[index], by=users[index], slot_start=slot_start
+                )
         except Exception as error:
             results[index] = error
         finally:
@@ -57,11 +59,12 @@ def test_two_acceptances_for_the_last_table_book_one_meeting():
     refused = [r for r in results if isinstance(r, services.SlotTaken)]
     assert (len(booked), len(refused)) == (1, 1), results
     assert refused[0].proposal.start.astimezone(brokerage.zone).strftime("%H:%M") == "09:30"
-    assert (
-        refused[0]
-        .message_dict["slot"][0]
-        .startswith("This slot has just been taken. The next slot free for both is ")
-    )
+    assert refused[0].message_dict == {
+        "slot": [
+            "This slot has just been taken. The next slot free for both is "
+            "03/12/2030 9:30 a.m. (Europe/Berlin)."
+        ]
+    }
     assert list(Meeting.objects.values_list("slot_start", "table")) == [(slot_start, 1)]
     assert MeetingSeat.objects.count() == 2
     assert sorted(MeetingRequest.objects.values_list("status", flat=True)) == [

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from clusterscape.accounts.tests.factories import MembershipFactory, UserFactory
@@ -12,6 +13,7 @@ from clusterscape.matchmaking.brokerage_models import (
     MeetingSeat,
 )
 from clusterscape.matchmaking.brokerage_scheduler import plan_schedule, run_scheduler
+from clusterscape.matchmaking.models import InboxMessage
 
 from .brokerage_factories import brokerage_event, meeting_request, participant
 from .factories import matched_organisation
@@ -76,12 +78,15 @@ def test_plan_respects_bookings_availability_and_tables():
     )
 
 
-def test_run_scheduler_books_the_plan_and_accepts_both_requests():
+def test_run_scheduler_books_the_plan_and_accepts_both_requests(
+    django_capture_on_commit_callbacks,
+):
     brokerage = brokerage_event(tables=2, slots=2)
     a, b, c = (participant(brokerage) for _ in range(3))
     mutual(a, b)
     mutual(a, c)
-    plan = run_scheduler(brokerage, by=organiser(brokerage), dry_run=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = run_scheduler(brokerage, by=organiser(brokerage), dry_run=False)
     assert len(plan) == 2
     assert sorted(
         Meeting.objects.values_list("request__sender_id", "request__recipient_id", "table")
@@ -90,6 +95,8 @@ def test_run_scheduler_books_the_plan_and_accepts_both_requests():
         MeetingSeat.objects.filter(participant=a).values_list("slot_start", flat=True)
     ) == [at(brokerage, 9), at(brokerage, 9, 30)]
     assert set(MeetingRequest.objects.values_list("status", flat=True)) == {"accepted"}
+    assert InboxMessage.objects.filter(user=a.user).count() == 2
+    assert len(mail.outbox) == 4  # each meeting to both sides
     assert run_scheduler(brokerage, by=organiser(brokerage), dry_run=False) == []
 
 

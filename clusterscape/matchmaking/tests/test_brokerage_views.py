@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from clusterscape.accounts.tests.factories import MembershipFactory, UserFactory
 from clusterscape.matchmaking.brokerage_models import Meeting, MeetingRequest, Participant
@@ -129,3 +130,12 @@ def test_dashboard_is_forbidden_to_participants(client):
     brokerage = brokerage_event()
     client.force_login(UserFactory())
     assert client.get(url("dashboard", brokerage)).status_code == 403
+
+
+def test_detail_in_german(client):
+    brokerage = brokerage_event()
+    participant(brokerage)
+    with translation.override("de"):
+        response = client.get(url("detail", brokerage))
+    assert response.context["LANGUAGE_CODE"] == "de"
+    assert f"<h1>Gespräche bei {brokerage.event.title}</h1>" in response.content.decode()
