@@ -53,9 +53,28 @@ class SecurityHeadersMiddleware:
         return response
 
 
+# The staff pages beyond the admin: editors' queues and the programme officers' and
+# reviewers' working pages. Platform staff reach them only with a second factor.
+STAFF_VIEW_MODULES = ("clusterscape.funding.views_work",)
+STAFF_URL_NAMES = (
+    "content:review-queue",
+    "accounts:claim-list",
+    "accounts:claim-decide",
+    "accounts:validation-queue",
+)
+
+
+def is_staff_page(match, view_func) -> bool:
+    return (
+        "admin" in match.namespaces
+        or match.view_name in STAFF_URL_NAMES
+        or getattr(view_func, "__module__", "") in STAFF_VIEW_MODULES
+    )
+
+
 class StaffTwoFactorMiddleware:
-    """The admin is reached only through the site's own sign-in (rate limited) and, for
-    platform staff, with a second factor in this session."""
+    """The admin is reached only through the site's own sign-in (rate limited); the admin and
+    the other staff pages, for platform staff, only with a second factor in this session."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -65,9 +84,9 @@ class StaffTwoFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or "admin" not in match.namespaces:
+        if match is None or not is_staff_page(match, view_func):
             return None
-        if match.url_name == "login":
+        if "admin" in match.namespaces and match.url_name == "login":
             target = request.GET.get("next") or reverse("admin:index")
             return redirect(f"{reverse('accounts:login')}?next={target}")
         user = request.user

@@ -27,7 +27,7 @@ def editor():
 def test_claim_approved_by_editor_makes_a_manager(client, editor):
     organisation = OrganisationFactory(slug="biosaxony")
     user = UserFactory(username="kim")
-    client.force_login(user)
+    sign_in_staff(client, user)
     client.post("/en/account/organisations/biosaxony/claim/", {"reason": "I am its director."})
     claim = OrganisationClaim.objects.get()
     editor_client = client.__class__()
@@ -58,7 +58,7 @@ def test_claim_rejection_needs_a_reason_and_creates_no_membership(editor):
 
 def test_non_editor_cannot_decide_claims(client):
     claim = services.claim_organisation(UserFactory(), OrganisationFactory(), reason="Me.")
-    client.force_login(UserFactory())
+    sign_in_staff(client, UserFactory())
 
     response = client.post(f"/en/account/claims/{claim.pk}/decide/", {"approve": "1"})
 
@@ -81,7 +81,7 @@ def test_second_open_claim_is_refused():
 
 def test_manager_invites_colleague_who_joins_with_the_link(client):
     membership = MembershipFactory(organisation__slug="cool-silicon")
-    client.force_login(membership.user)
+    sign_in_staff(client, membership.user)
 
     sent = client.post(
         "/en/account/organisations/cool-silicon/people/",
@@ -89,7 +89,7 @@ def test_manager_invites_colleague_who_joins_with_the_link(client):
     )
     link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
     colleague = UserFactory(username="lea", email="lea@example.org")
-    client.force_login(colleague)
+    sign_in_staff(client, colleague)
     joined = client.post(link)
 
     assert sent["Location"] == "/en/account/organisations/cool-silicon/people/"
@@ -103,7 +103,7 @@ def test_invitation_for_another_address_is_refused(client):
     token = services.invite_colleague(
         membership.organisation, email="lea@example.org", by=membership.user
     )
-    client.force_login(UserFactory(email="mallory@example.org"))
+    sign_in_staff(client, UserFactory(email="mallory@example.org"))
 
     response = client.post(f"/en/account/invitation/{token}/")
 
@@ -115,9 +115,9 @@ def test_manager_removes_member_but_member_cannot_remove(client):
     manager = MembershipFactory(organisation__slug="it-s-owl")
     member = MembershipFactory(organisation=manager.organisation, role="member")
     other = MembershipFactory(organisation=manager.organisation, role="member")
-    client.force_login(member.user)
+    sign_in_staff(client, member.user)
     refused = client.post(f"/en/account/organisations/it-s-owl/people/{other.pk}/remove/")
-    client.force_login(manager.user)
+    sign_in_staff(client, manager.user)
     removed = client.post(f"/en/account/organisations/it-s-owl/people/{other.pk}/remove/")
 
     assert refused.status_code == 403
@@ -138,7 +138,7 @@ def test_last_manager_cannot_be_removed():
 
 def test_people_page_is_only_for_managers(client):
     MembershipFactory(organisation__slug="a")
-    client.force_login(MembershipFactory(role="member", organisation__slug="b").user)
+    sign_in_staff(client, MembershipFactory(role="member", organisation__slug="b").user)
 
     response = client.get("/en/account/organisations/a/people/")
 
@@ -147,7 +147,7 @@ def test_people_page_is_only_for_managers(client):
 
 def test_registered_organisation_waits_for_validation_and_is_not_public(client):
     user = UserFactory()
-    client.force_login(user)
+    sign_in_staff(client, user)
 
     response = client.post(
         "/en/account/register/",
@@ -170,7 +170,7 @@ def test_registered_organisation_waits_for_validation_and_is_not_public(client):
 
 def test_registration_errors_name_the_field(client):
     OrganisationFactory(slug="taken")
-    client.force_login(UserFactory())
+    sign_in_staff(client, UserFactory())
 
     response = client.post(
         "/en/account/register/",
@@ -218,7 +218,7 @@ def test_editor_decision_publishes_and_applicant_sees_reason(client, editor):
         "/en/account/organisations/kunststoff/validation/",
         {"outcome": "approved", "reason": "All four criteria met; site checked."},
     )
-    client.force_login(manager)
+    sign_in_staff(client, manager)
     page = client.get("/en/account/organisations/kunststoff/validation/")
 
     organisation.refresh_from_db()
@@ -230,7 +230,7 @@ def test_editor_decision_publishes_and_applicant_sees_reason(client, editor):
 
 def test_manager_cannot_decide_own_validation(client):
     organisation = _pending(slug="self")
-    client.force_login(MembershipFactory(organisation=organisation).user)
+    sign_in_staff(client, MembershipFactory(organisation=organisation).user)
 
     response = client.post(
         "/en/account/organisations/self/validation/", {"outcome": "approved", "reason": "Me."}
@@ -282,7 +282,7 @@ def test_criteria_page_lists_the_criteria_in_german(client):
 
 def test_registration_cannot_take_over_an_existing_organisation(client):
     existing = OrganisationFactory(slug="taken", name="The Real One")
-    client.force_login(UserFactory())
+    sign_in_staff(client, UserFactory())
 
     response = client.post(
         "/en/account/register/",

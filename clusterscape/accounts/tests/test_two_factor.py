@@ -138,3 +138,21 @@ def test_wrong_codes_in_a_row_lock_the_second_step(client):
         "Too many wrong codes. Please wait 15 minutes."
     ]
     assert re.search("_auth_user_id", str(dict(client.session))) is None
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        (User.PlatformRole.EDITOR, "/en/my/content/review/"),
+        (User.PlatformRole.EDITOR, "/en/account/claims/"),
+        (User.PlatformRole.PROGRAMME_OFFICER, "/en/funding/work/applications/"),
+    ],
+)
+def test_staff_pages_beyond_the_admin_ask_staff_for_the_second_factor(client, role, path):
+    staff = UserFactory(platform_role=role)
+    client.force_login(staff)
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/account/two-factor/?next={path}"

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from clusterscape.accounts.models import Membership, User
-from clusterscape.accounts.tests.factories import MembershipFactory, UserFactory
+from clusterscape.accounts.tests.factories import MembershipFactory, UserFactory, sign_in_staff
 from clusterscape.content.models import Event, FundingCall, NewsItem, Status
 from clusterscape.registry.tests.factories import OrganisationFactory
 
@@ -56,7 +56,7 @@ def test_writing_needs_an_account(client, settings):
 
 
 def test_member_writes_a_news_draft(client, member, organisation):
-    client.force_login(member)
+    sign_in_staff(client, member)
 
     response = client.post("/en/my/content/news/new/", news_form(organisation))
 
@@ -75,7 +75,7 @@ def test_member_writes_a_news_draft(client, member, organisation):
 
 def test_form_offers_only_the_users_organisations(client, member, organisation):
     OrganisationFactory(name="Someone else")
-    client.force_login(member)
+    sign_in_staff(client, member)
 
     page = client.get("/en/my/content/news/new/").content.decode()
 
@@ -85,7 +85,7 @@ def test_form_offers_only_the_users_organisations(client, member, organisation):
 
 
 def test_missing_language_is_shown_at_its_field(client, member, organisation):
-    client.force_login(member)
+    sign_in_staff(client, member)
 
     response = client.post("/en/my/content/news/new/", news_form(organisation, language=""))
 
@@ -99,7 +99,7 @@ def test_missing_language_is_shown_at_its_field(client, member, organisation):
 
 
 def test_event_ending_before_it_starts_is_shown_at_the_end_field(client, member, organisation):
-    client.force_login(member)
+    sign_in_staff(client, member)
 
     response = client.post(
         "/en/my/content/events/new/",
@@ -129,7 +129,7 @@ def test_event_ending_before_it_starts_is_shown_at_the_end_field(client, member,
 
 
 def test_call_form_saves_a_deadline_in_its_zone(client, member, organisation):
-    client.force_login(member)
+    sign_in_staff(client, member)
 
     response = client.post(
         "/en/my/content/calls/new/",
@@ -153,18 +153,18 @@ def test_call_form_saves_a_deadline_in_its_zone(client, member, organisation):
 
 def test_member_cannot_submit_but_manager_can(client, member, manager, organisation):
     item = NewsItemFactory(organisation=organisation, status=Status.DRAFT)
-    client.force_login(member)
+    sign_in_staff(client, member)
 
     assert client.post(f"/en/my/content/news/{item.pk}/submit/").status_code == 403
 
-    client.force_login(manager)
+    sign_in_staff(client, manager)
     response = client.post(f"/en/my/content/news/{item.pk}/submit/")
     assert (response.status_code, NewsItem.objects.get().status) == (302, Status.SUBMITTED)
 
 
 def test_items_of_other_organisations_are_not_found(client, member):
     item = NewsItemFactory(status=Status.DRAFT)
-    client.force_login(member)
+    sign_in_staff(client, member)
 
     assert client.get(f"/en/my/content/news/{item.pk}/edit/").status_code == 404
 
@@ -173,7 +173,7 @@ def test_editor_publishes_from_the_review_queue(client, editor, organisation):
     item = NewsItemFactory(
         title="Please publish", organisation=organisation, status=Status.SUBMITTED
     )
-    client.force_login(editor)
+    sign_in_staff(client, editor)
 
     queue = client.get("/en/my/content/review/").content.decode()
     assert "<h3>Please publish</h3>" in queue
@@ -187,7 +187,7 @@ def test_editor_publishes_from_the_review_queue(client, editor, organisation):
 
 def test_editor_sends_back_with_a_reason(client, editor, manager, organisation):
     item = NewsItemFactory(organisation=organisation, status=Status.SUBMITTED)
-    client.force_login(editor)
+    sign_in_staff(client, editor)
 
     without = client.post(f"/en/my/content/news/{item.pk}/reject/", {"reason": ""})
     assert without.status_code == 400
@@ -196,11 +196,11 @@ def test_editor_sends_back_with_a_reason(client, editor, manager, organisation):
     client.post(f"/en/my/content/news/{item.pk}/reject/", {"reason": "Add a source."})
     item.refresh_from_db()
     assert (item.status, item.review_note) == (Status.DRAFT, "Add a source.")
-    client.force_login(manager)
+    sign_in_staff(client, manager)
     assert "Editor's note: Add a source." in client.get("/en/my/content/").content.decode()
 
 
 def test_review_queue_is_for_editors_only(client, manager):
-    client.force_login(manager)
+    sign_in_staff(client, manager)
 
     assert client.get("/en/my/content/review/").status_code == 403

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from clusterscape.accounts.history import versions_of
-from clusterscape.accounts.tests.factories import MembershipFactory, UserFactory
+from clusterscape.accounts.tests.factories import MembershipFactory, UserFactory, sign_in_staff
 from clusterscape.funding import access
 from clusterscape.funding.models import (
     Application,
@@ -66,7 +66,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_reviewer_cannot_open_an_unassigned_application(client):
     reviewer = ReviewerFactory()
     application = ApplicationFactory(status=Application.Status.IN_REVIEW)
-    client.force_login(reviewer)
+    sign_in_staff(client, reviewer)
 
     assert client.get(f"/en/funding/work/applications/{application.pk}/").status_code == 403
     assert client.get(f"/en/funding/work/applications/{application.pk}/review/").status_code == 403
@@ -74,7 +74,7 @@ def test_reviewer_cannot_open_an_unassigned_application(client):
 
 def test_manager_cannot_touch_another_clusters_application(client):
     application = ApplicationFactory()
-    client.force_login(manager_of(ApplicationFactory().organisation))
+    sign_in_staff(client, manager_of(ApplicationFactory().organisation))
 
     assert client.get(f"/en/funding/work/applications/{application.pk}/").status_code == 403
     edit = client.post(
@@ -92,7 +92,7 @@ def test_manager_cannot_touch_another_clusters_application(client):
 
 def test_manager_cannot_decide_or_edit_another_grant(client):
     grant = GrantFactory()
-    client.force_login(manager_of(GrantFactory().application.organisation))
+    sign_in_staff(client, manager_of(GrantFactory().application.organisation))
 
     assert client.get(f"/en/funding/work/grants/{grant.pk}/").status_code == 403
     decide = client.post(
@@ -111,7 +111,7 @@ def test_manager_writes_a_draft_and_submits_it(client):
     manager = manager_of(organisation)
     other_round_application = Application.objects.get()
     other_round_application.delete()
-    client.force_login(manager)
+    sign_in_staff(client, manager)
 
     response = client.post(
         f"/en/funding/work/rounds/{round.pk}/apply/",
@@ -134,7 +134,7 @@ def test_manager_writes_a_draft_and_submits_it(client):
 def test_application_after_closing_shows_the_error(client):
     round = RoundFactory(call_closes=datetime.date(2015, 3, 1))
     organisation = GrantFactory().application.organisation
-    client.force_login(manager_of(organisation))
+    sign_in_staff(client, manager_of(organisation))
 
     response = client.post(
         f"/en/funding/work/rounds/{round.pk}/apply/",
@@ -153,7 +153,7 @@ def test_application_list_query_count(client, count, django_assert_max_num_queri
     officer = OfficerFactory()
     for _ in range(count):
         ApplicationFactory()
-    client.force_login(officer)
+    sign_in_staff(client, officer)
 
     with django_assert_max_num_queries(9):
         response = client.get("/en/funding/work/applications/")
@@ -170,16 +170,16 @@ def test_officer_assigns_a_reviewer_who_scores_then_the_officer_decides(client):
     reviewer = ReviewerFactory()
     officer = OfficerFactory()
 
-    client.force_login(officer)
+    sign_in_staff(client, officer)
     assigned = client.post(
         f"/en/funding/work/applications/{application.pk}/assign/", {"reviewer": reviewer.pk}
     )
-    client.force_login(reviewer)
+    sign_in_staff(client, reviewer)
     scored = client.post(
         f"/en/funding/work/applications/{application.pk}/review/",
         {f"criterion_{criterion.pk}": "4", "comment": "Good partners"},
     )
-    client.force_login(officer)
+    sign_in_staff(client, officer)
     detail = client.get(f"/en/funding/work/applications/{application.pk}/").content.decode()
     decided = client.post(
         f"/en/funding/work/applications/{application.pk}/decide/",
@@ -201,7 +201,7 @@ def test_officer_assigns_a_reviewer_who_scores_then_the_officer_decides(client):
 def test_review_out_of_range_shows_the_error_on_the_criterion(client):
     assignment = ReviewerAssignmentFactory()
     criterion = CriterionFactory(round=assignment.application.round, name_en="Partners")
-    client.force_login(assignment.reviewer)
+    sign_in_staff(client, assignment.reviewer)
 
     response = client.post(
         f"/en/funding/work/applications/{assignment.application.pk}/review/",
@@ -221,7 +221,7 @@ def test_review_out_of_range_shows_the_error_on_the_criterion(client):
 
 def test_grant_edit_shows_a_too_long_phase_on_the_field(client):
     grant = DatedGrantFactory()
-    client.force_login(manager_of(grant.application.organisation))
+    sign_in_staff(client, manager_of(grant.application.organisation))
 
     response = client.post(
         f"/en/funding/work/grants/{grant.pk}/",
@@ -248,7 +248,7 @@ def test_grant_edit_shows_a_too_long_phase_on_the_field(client):
 
 def test_grant_edit_adds_a_milestone(client):
     grant = DatedGrantFactory()
-    client.force_login(OfficerFactory())
+    sign_in_staff(client, OfficerFactory())
 
     response = client.post(
         f"/en/funding/work/grants/{grant.pk}/",
@@ -269,7 +269,7 @@ def test_grant_edit_adds_a_milestone(client):
 
 def test_partnership_stage_update(client):
     partnership = PartnershipFactory()
-    client.force_login(manager_of(partnership.grant.application.organisation))
+    sign_in_staff(client, manager_of(partnership.grant.application.organisation))
 
     response = client.post(
         f"/en/funding/work/partnerships/{partnership.pk}/stage/",
@@ -295,9 +295,9 @@ def test_exchange_is_for_funded_clusters_and_officers_only(client):
     programme = grant.application.round.programme
     member = MembershipFactory(organisation=grant.application.organisation, role="member").user
 
-    client.force_login(UserFactory())
+    sign_in_staff(client, UserFactory())
     outsider = client.get(f"/en/funding/{programme.slug}/exchange/")
-    client.force_login(member)
+    sign_in_staff(client, member)
     inside = client.get(f"/en/funding/{programme.slug}/exchange/")
 
     assert (outsider.status_code, inside.status_code) == (403, 200)
@@ -307,7 +307,7 @@ def test_exchange_post_comment_attach_and_search(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     grant = GrantFactory()
     slug = grant.application.round.programme.slug
-    client.force_login(manager_of(grant.application.organisation))
+    sign_in_staff(client, manager_of(grant.application.organisation))
 
     client.post(
         f"/en/funding/{slug}/exchange/",
@@ -354,7 +354,7 @@ def test_exchange_list_query_count(client, count, django_assert_max_num_queries)
         ExchangePost.objects.create(
             programme=programme, author=officer, title=f"Post {index}", body="Text"
         )
-    client.force_login(officer)
+    sign_in_staff(client, officer)
 
     with django_assert_max_num_queries(6):
         response = client.get(f"/en/funding/{programme.slug}/exchange/")
@@ -371,7 +371,7 @@ def test_working_pages_render_for_their_users(client):
     officer = OfficerFactory()
     slug = application.round.programme.slug
 
-    client.force_login(officer)
+    sign_in_staff(client, officer)
     officer_pages = [
         "/en/funding/work/applications/",
         f"/en/funding/work/applications/{assignment.application.pk}/",
@@ -381,9 +381,9 @@ def test_working_pages_render_for_their_users(client):
         f"/en/funding/{slug}/exchange/",
     ]
     officer_status = [client.get(url).status_code for url in officer_pages]
-    client.force_login(assignment.reviewer)
+    sign_in_staff(client, assignment.reviewer)
     review = client.get(f"/en/funding/work/applications/{assignment.application.pk}/review/")
-    client.force_login(manager_of(application.organisation))
+    sign_in_staff(client, manager_of(application.organisation))
     apply = client.get(f"/en/funding/work/rounds/{application.round.pk}/apply/")
     dashboard = client.get(f"/en/funding/work/rounds/{application.round.pk}/dashboard/")
 
