@@ -28,6 +28,9 @@ def _common_responses(operation: dict[str, Any], method: str) -> dict[str, dict[
         responses["422"] = _error(
             "Input of the wrong type or shape; `errors` names each field (path.to.field)."
         )
+    if "requestBody" in operation:
+        responses["400"] = _error("The body is not JSON (or not UTF-8).")
+        responses["413"] = _error("The body is larger than the server accepts.")
     if any(parameter.get("in") == "path" for parameter in parameters):
         responses["404"] = _error("Nothing has this key.")
     if operation.get("security"):

@@ -31,7 +31,7 @@ def test_openapi_document_lists_the_answers_from_around_the_handlers(client):
     assert detail["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
     assert sorted(paths["/api/v1/fields"]["get"]["responses"]) == ["200", "304", "429"]
     interest = paths["/api/v1/partner-requests/{request_id}/interests"]["post"]["responses"]
-    assert sorted(interest) == ["201", "401", "403", "404", "422", "429"]
+    assert sorted(interest) == ["201", "400", "401", "403", "404", "413", "422", "429"]
 
 
 def test_every_schema_name_is_used_by_one_class_only():
