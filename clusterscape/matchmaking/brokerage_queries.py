@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from clusterscape.accounts.permissions import AnyUser, is_signed_in
 
@@ -79,6 +80,7 @@ def indicators(brokerage: BrokerageEvent) -> dict:
         "requests": sum(statuses.values()),
         "statuses": {status: statuses.get(status, 0) for status in MeetingRequest.Status.values},
         "meetings": Meeting.objects.filter(brokerage=brokerage).count(),
+        "held": Meeting.objects.filter(brokerage=brokerage, slot_end__lte=timezone.now()).count(),
         "outcomes": [(kind.label, outcomes.get(kind.value, 0)) for kind in MeetingOutcome.Kind],
         "countries": list(countries),
     }

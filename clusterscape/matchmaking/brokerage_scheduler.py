@@ -191,16 +191,13 @@ def run_scheduler(
             for meeting, item in zip(meetings, plan, strict=True)
             for participant_id in (item.request.sender_id, item.request.recipient_id)
         )
-        answered = now()
-        accepted = []
-        for item in plan:
-            for request in (item.request, item.reverse):
-                if request is not None:
-                    request.status = MeetingRequest.Status.ACCEPTED
-                    request.proposed_slot = item.slot.start
-                    request.answered_at = answered
-                    accepted.append(request)
-        MeetingRequest.objects.bulk_update(accepted, ["status", "proposed_slot", "answered_at"])
+        # The booked time is the meeting's; the requests only change status (one UPDATE,
+        # not one CASE branch per request as bulk_update would write).
+        accepted = [r.pk for item in plan for r in (item.request, item.reverse) if r is not None]
+        for chunk in range(0, len(accepted), 500):
+            MeetingRequest.objects.filter(pk__in=accepted[chunk : chunk + 500]).update(
+                status=MeetingRequest.Status.ACCEPTED, answered_at=now()
+            )
         link = _link(brokerage)
         _notify_all(
             [

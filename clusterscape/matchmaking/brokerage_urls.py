@@ -21,6 +21,11 @@ urlpatterns = [
         views.brokerage_answer,
         name="answer",
     ),
+    path(
+        "events/<slug:slug>/brokerage/meetings/<int:pk>/outcome/",
+        views.brokerage_outcome,
+        name="outcome",
+    ),
     path("events/<slug:slug>/brokerage/agenda/", views.brokerage_agenda, name="agenda"),
     path(
         "events/<slug:slug>/brokerage/agenda.ics",

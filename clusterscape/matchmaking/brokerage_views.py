@@ -22,7 +22,13 @@ from clusterscape.content.queries import public_events
 
 from . import brokerage_services as services
 from .brokerage_forms import MeetingRequestForm, ParticipantFiltersForm, RegistrationForm
-from .brokerage_models import BrokerageEvent, Meeting, MeetingRequest, Participant
+from .brokerage_models import (
+    BrokerageEvent,
+    Meeting,
+    MeetingOutcome,
+    MeetingRequest,
+    Participant,
+)
 from .brokerage_queries import indicators, participant_for, participants_of, scored
 from .brokerage_scheduler import run_scheduler
 
@@ -139,6 +145,8 @@ def brokerage_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     received = me.received_requests.select_related("sender__organisation").order_by("pk")
     sent = me.sent_requests.select_related("recipient__organisation").order_by("pk")
     meetings = _meetings_of(me)
+    outcomes = dict(MeetingOutcome.objects.filter(participant=me).values_list("meeting_id", "kind"))
+    started = timezone.now()
     free = services.free_slots  # proposals are offered per request below
     proposals = {
         r.pk: [slot for slot, _table in free(r.sender, r.recipient)][:8]
@@ -154,9 +162,33 @@ def brokerage_agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "me": me,
             "received": [(r, proposals.get(r.pk, [])) for r in received],
             "sent": sent,
-            "meetings": meetings,
+            "meetings": [(m, outcomes.get(m.pk, ""), m.slot_start <= started) for m in meetings],
+            "outcome_kinds": MeetingOutcome.Kind.choices,
         },
     )
+
+
+@login_required
+@require_POST
+def brokerage_outcome(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    brokerage = brokerage_of(slug)
+    me = participant_for(brokerage, request.user)
+    if me is None:
+        raise Http404
+    meeting = get_object_or_404(Meeting, pk=pk, brokerage=brokerage)
+    try:
+        services.record_outcome(
+            meeting,
+            me,
+            by=request.user,
+            kind=request.POST.get("kind", ""),
+            note=request.POST.get("note", "")[:2000],
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The outcome is recorded."))
+    return redirect("brokerage:agenda", slug=slug)
 
 
 def _meetings_of(me: Participant) -> list[Meeting]:

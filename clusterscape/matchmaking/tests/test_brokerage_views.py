@@ -1,9 +1,18 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from clusterscape.accounts.tests.factories import MembershipFactory, UserFactory
-from clusterscape.matchmaking.brokerage_models import Meeting, MeetingRequest, Participant
+from clusterscape.matchmaking import brokerage_services
+from clusterscape.matchmaking.brokerage_models import (
+    Meeting,
+    MeetingOutcome,
+    MeetingRequest,
+    Participant,
+)
+from clusterscape.matchmaking.brokerage_services import accept_meeting_request
 from clusterscape.registry.models import Country
 from clusterscape.registry.tests.factories import OrganisationFactory
 
@@ -87,7 +96,9 @@ def test_request_and_accept_by_the_pages(client):
     assert response.status_code == 302
     assert Meeting.objects.get().request == request
     agenda = client.get(url("agenda", brokerage))
-    assert [m.pk for m in agenda.context["meetings"]] == [Meeting.objects.get().pk]
+    assert [m.pk for m, _outcome, _begun in agenda.context["meetings"]] == [
+        Meeting.objects.get().pk
+    ]
 
 
 def test_accept_of_someone_elses_request_is_refused(client):
@@ -139,3 +150,30 @@ def test_detail_in_german(client):
         response = client.get(url("detail", brokerage))
     assert response.context["LANGUAGE_CODE"] == "de"
     assert f"<h1>Gespräche bei {brokerage.event.title}</h1>" in response.content.decode()
+
+
+def test_outcome_recorded_by_the_page_shows_in_the_event_figures(client, monkeypatch):
+    brokerage = brokerage_event()
+    a, b = participant(brokerage), participant(brokerage)
+    meeting = accept_meeting_request(meeting_request(a, b), by=b.user)
+    later = meeting.slot_end + datetime.timedelta(hours=1)
+    monkeypatch.setattr(brokerage_services, "now", lambda: later)
+    client.force_login(a.user)
+    response = client.post(url("outcome", brokerage, meeting.pk), {"kind": "mou"})
+    assert response.status_code == 302
+    assert list(MeetingOutcome.objects.values_list("participant_id", "kind")) == [(a.pk, "mou")]
+    figures = client.get(url("detail", brokerage)).context["figures"]
+    assert dict(figures["outcomes"])["memorandum of understanding"] == 1
+    assert (figures["meetings"], figures["held"]) == (1, 0)
+
+
+def test_outcome_of_a_meeting_of_others_is_refused(client, monkeypatch):
+    brokerage = brokerage_event()
+    a, b, c = (participant(brokerage) for _ in range(3))
+    meeting = accept_meeting_request(meeting_request(a, b), by=b.user)
+    monkeypatch.setattr(
+        brokerage_services, "now", lambda: meeting.slot_end + datetime.timedelta(hours=1)
+    )
+    client.force_login(c.user)
+    client.post(url("outcome", brokerage, meeting.pk), {"kind": "mou"})
+    assert MeetingOutcome.objects.count() == 0
