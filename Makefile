@@ -105,6 +105,7 @@ bench: $(STAMP) messages assets | var
 	@command -v hey >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y hey)
 	DEBUG=1 BENCH_PG_URL='$(BENCH_PG_URL)' $(BIN)/python bench/search_bench.py $(BENCH_ARGS)
 	DEBUG=1 $(BIN)/python bench/match_bench.py
+	DEBUG=1 $(BIN)/python bench/brokerage_bench.py
 	BENCH_PG_URL='$(BENCH_PG_URL)' $(BIN)/python bench/site_bench.py $(SITE_BENCH_ARGS)
 
 clean:
