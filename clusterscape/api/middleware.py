@@ -56,6 +56,10 @@ class ApiMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
+        language = request.GET.get("lang", "")
+        if language in LANGUAGES:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         retry_after = _over_limit(request)
         if retry_after:
             response = HttpResponse(
@@ -71,10 +75,6 @@ class ApiMiddleware:
             )
             response["Retry-After"] = str(retry_after)
             return response
-        language = request.GET.get("lang", "")
-        if language in LANGUAGES:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
         response = self.get_response(request)
         patch_vary_headers(response, ["Accept-Language"])
         if request.method in READ_METHODS:

@@ -91,7 +91,7 @@ def test_api_bad_parameters_are_a_400_with_messages(client, params, errors):
 
 
 def test_api_parameters_of_the_wrong_type_are_a_422(client):
-    response = client.get("/api/v1/search", {"lat": "north"})
+    response = client.get("/api/v1/search", {"lat": "north"}, headers={"Accept-Language": "en"})
 
     assert response.status_code == 422
     assert response.json() == {
