@@ -464,6 +464,15 @@ class Partnership(models.Model):
     partner_funding_source = models.CharField(
         _("source of the partner's funding"), max_length=300, blank=True
     )
+    joint_project = models.ForeignKey(
+        "content.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="funding_partnerships",
+        verbose_name=_("joint project"),
+        help_text=_("The joint R&D&I project as published on the platform."),
+    )
     joint_project_url = models.URLField(_("joint project (link)"), max_length=500, blank=True)
     source_urls = models.TextField(_("source URLs"), blank=True, help_text=_("One URL per line."))
 

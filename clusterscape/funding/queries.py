@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from clusterscape.content.queries import public_projects
 from clusterscape.registry.models import Country
 
 from .models import (
@@ -56,6 +57,9 @@ def selected_applications(round: Round | None = None, programme=None) -> QuerySe
                 "grant__partnerships",
                 queryset=Partnership.objects.select_related(
                     "partner_country", "partner_organisation__country"
+                ).prefetch_related(
+                    # only a public project shows; a draft one leaves the link empty
+                    Prefetch("joint_project", queryset=public_projects())
                 ),
             ),
         )
@@ -114,7 +118,7 @@ class Indicators:
 
 
 def _is_joint_project(partnership: Partnership) -> bool:
-    return bool(partnership.joint_project_url) or (
+    return bool(partnership.joint_project_id or partnership.joint_project_url) or (
         partnership.stage == Partnership.Stage.JOINT_PROJECT
     )
 

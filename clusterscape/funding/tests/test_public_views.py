@@ -9,6 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from clusterscape.accounts.tests.factories import UserFactory
+from clusterscape.content.models import Status
+from clusterscape.content.tests.factories import ProjectFactory
 from clusterscape.funding.models import Partnership
 from clusterscape.registry.tests.factories import OrganisationFactory
 
@@ -217,3 +219,16 @@ def test_german_catalogue_is_complete():
 
     empty = [entry for entry in entries if re.search(r'^msgstr(\[\d\])? ""$', entry, re.M)]
     assert ("#, fuzzy" in text, empty) == (False, [])
+
+
+def test_round_page_links_the_partnerships_published_joint_project(client, programme):
+    _round, (first, second) = funded(programme, 2)
+    published = ProjectFactory(title="Smart Composites Lab", slug="smart-composites-lab")
+    draft = ProjectFactory(title="Secret Draft Project", status=Status.DRAFT)
+    first.partnerships.update(joint_project=published)
+    second.partnerships.update(joint_project=draft)
+
+    html = client.get("/en/funding/interspin/rounds/2015/").content.decode()
+
+    assert '<a href="/en/projects/smart-composites-lab/">Smart Composites Lab</a>' in html
+    assert "Secret Draft Project" not in html
