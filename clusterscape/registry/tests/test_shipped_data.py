@@ -202,3 +202,43 @@ def test_amendment_refuses_to_overwrite_a_fact_or_change_a_year(tmp_path):
         "amendments.csv row 4: unknown organisation 'missing'",
         "amendments.csv row 5: column 'name' cannot be amended",
     ]
+
+
+def judged_sets_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "judged_sets", DATA_DIR / "tools" / "judged_sets.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.unit
+def test_judged_rule_expects_every_organisation_of_a_field_or_in_a_place():
+    module = judged_sets_module()
+    organisations = [
+        {"slug": "b", "fields": "hydrogen;photonics", "city": "Jena"},
+        {"slug": "a", "fields": "photonics", "city": "Ruhrgebiet (Dortmund)"},
+        {"slug": "c", "fields": "", "city": ""},
+    ]
+
+    assert module.expected_for("English field: every organisation of photonics", organisations) == [
+        "a",
+        "b",
+    ]
+    assert module.expected_for("every organisation of hydrogen, textiles", organisations) == ["b"]
+    assert module.expected_for("city: every organisation in Dortmund", organisations) == ["a"]
+    assert module.expected_for("abbreviation", organisations) is None
+
+
+@pytest.mark.unit
+def test_judged_rule_sets_are_recomputed_for_the_shipped_data():
+    module = judged_sets_module()
+    with (DATA_DIR / "organisations.csv").open(encoding="utf-8", newline="") as stream:
+        organisations = list(csv.DictReader(stream))
+    with module.JUDGED.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+
+    assert module.recompute(rows, organisations) == []
