@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1:8000
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run superuser test lint format test-sqlite test-postgres data messages clean assets chromium bench
+.PHONY: run superuser test lint format test-sqlite test-postgres data messages clean assets chromium gettext bench
 .PHONY: collectstatic serve backup restore
 
 $(BIN)/python:
@@ -44,6 +44,10 @@ assets: $(ASSETS)
 # The browser tests drive Debian's chromium (never a browser download of Playwright's own).
 chromium:
 	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+# A test extracts every translatable string with makemessages, which needs GNU gettext.
+gettext:
+	@command -v xgettext >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y gettext)
 
 data: $(STAMP) messages assets | var
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
@@ -87,10 +91,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test-sqlite: $(STAMP) messages assets chromium
+test-sqlite: $(STAMP) messages assets chromium gettext
 	env -u DATABASE_URL $(BIN)/pytest -n 2 -q
 
-test-postgres: $(STAMP) messages assets chromium
+test-postgres: $(STAMP) messages assets chromium gettext
 	@$(BIN)/python -m clusterscape.core.check_database '$(PG_URL)'
 	DATABASE_URL='$(PG_URL)' $(BIN)/pytest -n 2 -q
 

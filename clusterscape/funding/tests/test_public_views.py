@@ -1,9 +1,7 @@
 import csv
 import datetime
 import io
-import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -210,15 +208,6 @@ def test_indicators_count_per_round_and_export_the_same(client, programme):
     ]
     assert workbook.sheetnames == ["Rounds", "Stages", "Countries"]
     assert [cell.value for cell in workbook["Countries"][2]] == ["FR", "France", 2]
-
-
-def test_german_catalogue_is_complete():
-    path = Path(__file__).parents[1] / "locale" / "de" / "LC_MESSAGES" / "django.po"
-    text = path.read_text(encoding="utf-8")
-    entries = text.split("\n\n")[1:]
-
-    empty = [entry for entry in entries if re.search(r'^msgstr(\[\d\])? ""$', entry, re.M)]
-    assert ("#, fuzzy" in text, empty) == (False, [])
 
 
 def test_round_page_links_the_partnerships_published_joint_project(client, programme):

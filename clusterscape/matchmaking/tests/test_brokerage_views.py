@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from clusterscape.accounts.tests.factories import MembershipFactory, UserFactory
+from clusterscape.content.tests.factories import EventFactory
 from clusterscape.matchmaking import brokerage_services
 from clusterscape.matchmaking.brokerage_models import (
     Meeting,
@@ -177,3 +178,14 @@ def test_outcome_of_a_meeting_of_others_is_refused(client, monkeypatch):
     client.force_login(c.user)
     client.post(url("outcome", brokerage, meeting.pk), {"kind": "mou"})
     assert MeetingOutcome.objects.count() == 0
+
+
+def test_event_page_leads_to_its_brokerage_and_other_events_do_not(client):
+    brokerage = brokerage_event()
+    plain = EventFactory()
+
+    with_brokerage = client.get(brokerage.event.get_absolute_url()).content.decode()
+    without = client.get(plain.get_absolute_url()).content.decode()
+
+    assert f'<a href="{url("detail", brokerage)}">' in with_brokerage
+    assert "/brokerage/" not in without
