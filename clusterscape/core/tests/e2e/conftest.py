@@ -85,14 +85,16 @@ def browser(live_server, landscape) -> Iterator[Browser]:
         chromium.close()
 
 
-def _open_page(browser: Browser, base_url: str, *, javascript: bool) -> Iterator[Page]:
+def _open_page(
+    browser: Browser, base_url: str, *, javascript: bool, enforce_csp: bool = False
+) -> Iterator[Page]:
     context = browser.new_context(
         base_url=base_url,
         java_script_enabled=javascript,
         viewport={"width": 1280, "height": 900},
-        # axe-core is injected as a script of the test, which a later Content-Security-Policy
-        # of the site would otherwise refuse.
-        bypass_csp=True,
+        # axe-core is injected as a script of the test, which the site's
+        # Content-Security-Policy refuses; `page_with_csp` keeps the policy instead.
+        bypass_csp=not enforce_csp,
     )
     context.set_default_timeout(10_000)
     outside: list[str] = []
@@ -105,15 +107,30 @@ def _open_page(browser: Browser, base_url: str, *, javascript: bool) -> Iterator
     context.route(lambda url: not url.startswith(base_url), refuse)
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
     assert outside == [], "the page requested something outside the site"
     assert errors == [], "the page raised JavaScript errors"
+    assert refused == [], "the Content-Security-Policy refused something the page needs"
 
 
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
     yield from _open_page(browser, live_server.url, javascript=True)
+
+
+@pytest.fixture
+def page_with_csp(browser: Browser, live_server) -> Iterator[Page]:
+    """A page with JavaScript under the site's own Content-Security-Policy, as visitors get
+    it: anything the policy refuses fails the test (axe-core cannot be injected here)."""
+    yield from _open_page(browser, live_server.url, javascript=True, enforce_csp=True)
 
 
 @pytest.fixture
