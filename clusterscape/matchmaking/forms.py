@@ -16,6 +16,7 @@ from clusterscape.registry.models import (
     State,
 )
 
+from .models import PartnerRequest
 from .profiles import Profile, text_terms
 from .queries import Filters, Scope
 
@@ -199,3 +200,114 @@ class InterestForm(AccessibleErrorsMixin, forms.Form):
         self.fields["organisation"].queryset = member_organisations(user).exclude(
             pk=partner_request.organisation_id
         )
+
+
+class CodesField(forms.MultipleChoiceField):
+    """Codes picked from a list; which of them exist is the service's check, so its message
+    names the unknown ones together with every other error of the form."""
+
+    widget = forms.SelectMultiple(attrs={"size": 8})
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
+class PartnerRequestForm(AccessibleErrorsMixin, forms.Form):
+    """Publishing or changing a partner request; the rules are requests.py's."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    seeks = forms.CharField(
+        label=_("What you seek"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Competences, partners or know-how you look for. Fill in this or the next."),
+    )
+    offers = forms.CharField(
+        label=_("What you offer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What your organisation brings to the cooperation."),
+    )
+    fields = CodesField(
+        label=_("Themes"),
+        choices=lambda: [(f.slug, f.name) for f in Field.objects.order_by("position", "slug")],
+    )
+    target_countries = CodesField(
+        label=_("Countries where you look for partners"),
+        choices=lambda: [(c.code, c.name) for c in Country.objects.all()],
+    )
+    cooperation = forms.ChoiceField(
+        label=_("Type of cooperation"), choices=PartnerRequest.Cooperation.choices
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The request closes by itself after this day."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the request"), choices=[("de", _("German")), ("en", _("English"))]
+    )
+
+    @classmethod
+    def initial_from(cls, request: PartnerRequest) -> dict:
+        return {
+            "title": request.title,
+            "seeks": request.seeks,
+            "offers": request.offers,
+            "fields": [field.slug for field in request.fields.all()],
+            "target_countries": [country.code for country in request.target_countries.all()],
+            "cooperation": request.cooperation,
+            "deadline": request.deadline,
+            "language": request.language,
+        }
+
+    def values(self) -> dict:
+        """The keyword arguments of requests.publish_partner_request."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "seeks": data["seeks"],
+            "offers": data["offers"],
+            "fields": data["fields"],
+            "target_countries": data["target_countries"],
+            "cooperation": data["cooperation"],
+            "deadline": data["deadline"],
+            "language": data["language"],
+        }
+
+    def add_service_errors(self, error) -> None:
+        """A ValidationError of the service onto the fields it names."""
+        for name, messages in error.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class RequestListForm(AccessibleErrorsMixin, forms.Form):
+    """Filters of the list of open partner requests."""
+
+    q = forms.CharField(
+        label=_("Words"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    field = CodeChoiceField(
+        label=_("Field"),
+        queryset=Field.objects.order_by("position", "slug"),
+        required=False,
+        to_field_name="slug",
+    )
+    country = CodeChoiceField(
+        label=_("Partners sought in"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="code",
+    )
+    cooperation = forms.ChoiceField(
+        label=_("Type of cooperation"),
+        choices=[("", "---------"), *PartnerRequest.Cooperation.choices],
+        required=False,
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=1000)

@@ -23,11 +23,13 @@ from clusterscape.accounts.permissions import (
     AnyUser,
     can_act_for_organisation,
     can_manage_organisation,
+    managed_organisations,
     member_organisations,
     require,
 )
 from clusterscape.core.cache import public_pages_changed
 from clusterscape.registry.models import Country, Field, Organisation
+from clusterscape.search import queries as search_queries
 from clusterscape.search import services as search_services
 from clusterscape.search.models import SearchDocument
 
@@ -48,6 +50,56 @@ def open_partner_requests() -> QuerySet[PartnerRequest]:
     ).select_related("organisation")
 
 
+def filtered_open_requests(
+    *, field: Field | None = None, country: Country | None = None, cooperation: str = ""
+) -> QuerySet[PartnerRequest]:
+    """Open requests in a field (or, for an area, any of its fields), looking for partners
+    in a country, for a type of cooperation; nearest deadline first."""
+    found = open_partner_requests()
+    if field is not None:
+        found = found.filter(
+            pk__in=PartnerRequest.objects.filter(Q(fields=field) | Q(fields__parent=field)).values(
+                "pk"
+            )
+        )
+    if country is not None:
+        found = found.filter(
+            pk__in=PartnerRequest.objects.filter(target_countries=country).values("pk")
+        )
+    if cooperation:
+        found = found.filter(cooperation=cooperation)
+    return found.order_by("deadline", "pk")
+
+
+# The most hits of a text search the list of requests reads (far more than are ever open).
+MAX_TEXT_HITS = 1000
+
+
+def request_ids_matching(text: str) -> list[int]:
+    """Ids of the open requests the search index finds for the words, best first: the same
+    engine (stemming, typos, both languages) as the site's search."""
+    results = search_queries.search(
+        search_queries.SearchParams(
+            q=text,
+            filters={"type": (SearchDocument.Kind.REQUEST,)},
+            page_size=MAX_TEXT_HITS,
+            with_facets=False,
+        ),
+        hint=False,
+        max_page_size=MAX_TEXT_HITS,
+    )
+    return [hit.object_id for hit in results.hits]
+
+
+def requests_managed_by(user: AnyUser) -> QuerySet[PartnerRequest]:
+    """Every request (open or closed) of the organisations the user manages, newest first."""
+    return (
+        PartnerRequest.objects.filter(organisation__in=managed_organisations(user))
+        .select_related("organisation")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def publish_partner_request(
     organisation: Organisation,
     *,
@@ -64,6 +116,95 @@ def publish_partner_request(
     """Publish a partner request of the organisation. Raises ValidationError naming each
     bad field: a past deadline, neither offers nor needs, unknown countries or fields."""
     require(can_manage_organisation(by, organisation))
+    request = PartnerRequest(organisation=organisation)
+    themes, countries = _checked(
+        request,
+        title=title,
+        seeks=seeks,
+        offers=offers,
+        cooperation=cooperation,
+        deadline=deadline,
+        language=language,
+        fields=fields,
+        target_countries=target_countries,
+    )
+    with transaction.atomic():
+        request.save()
+        request.fields.set(themes)
+        request.target_countries.set(countries)
+        record_version(request, by=by, action=Version.Action.CREATE)
+        index_partner_request(request)
+        public_pages_changed()
+    return request
+
+
+def update_partner_request(
+    request: PartnerRequest,
+    *,
+    by: AnyUser,
+    title: str,
+    seeks: str,
+    offers: str,
+    cooperation: str,
+    deadline: datetime.date,
+    language: str,
+    fields: Iterable[str] = (),
+    target_countries: Iterable[str] = (),
+) -> PartnerRequest:
+    """Change a request of the organisation with the same checks as publishing; a closed
+    request cannot be changed (a moved deadline keeps an open one listed)."""
+    require(can_manage_organisation(by, request.organisation))
+    if request.status != PartnerRequest.Status.OPEN:
+        raise ValidationError({"status": [_("This request is closed.")]})
+    themes, countries = _checked(
+        request,
+        title=title,
+        seeks=seeks,
+        offers=offers,
+        cooperation=cooperation,
+        deadline=deadline,
+        language=language,
+        fields=fields,
+        target_countries=target_countries,
+    )
+    with transaction.atomic():
+        request.save()
+        request.fields.set(themes)
+        request.target_countries.set(countries)
+        record_version(request, by=by, action=Version.Action.UPDATE)
+        index_partner_request(request)
+        public_pages_changed()
+    return request
+
+
+def close_partner_request(request: PartnerRequest, *, by: AnyUser) -> PartnerRequest:
+    """The owner closes a request: it leaves the open list and the search index."""
+    require(can_manage_organisation(by, request.organisation))
+    if request.status == PartnerRequest.Status.CLOSED:
+        return request
+    with transaction.atomic():
+        request.status = PartnerRequest.Status.CLOSED
+        request.save(update_fields=["status", "updated_at"])
+        record_version(request, by=by, action=Version.Action.UPDATE, comment="closed")
+        search_services.unindex(SearchDocument.Kind.REQUEST, request.pk)
+        public_pages_changed()
+    return request
+
+
+def _checked(
+    request: PartnerRequest,
+    *,
+    title: str,
+    seeks: str,
+    offers: str,
+    cooperation: str,
+    deadline: datetime.date,
+    language: str,
+    fields: Iterable[str],
+    target_countries: Iterable[str],
+) -> tuple[list[Field], list[Country]]:
+    """Set the values on the (unsaved) request and return its themes and countries, or
+    raise ValidationError naming each bad field; nothing is written."""
     errors: dict[str, list[str]] = {}
     if deadline is not None and deadline < today():
         errors["deadline"] = [_("The deadline has passed.")]
@@ -83,30 +224,22 @@ def publish_partner_request(
     missing = sorted(set(slugs) - {field.slug for field in themes})
     if missing:
         errors["fields"] = [_("Unknown fields: %(slugs)s.") % {"slugs": ", ".join(missing)}]
-    request = PartnerRequest(
-        organisation=organisation,
-        title=title.strip(),
-        seeks=seeks.strip(),
-        offers=offers.strip(),
-        cooperation=cooperation,
-        deadline=deadline,
-        language=language,
-    )
+    request.title = title.strip()
+    request.seeks = seeks.strip()
+    request.offers = offers.strip()
+    request.cooperation = cooperation
+    request.deadline = deadline
+    request.language = language
     try:
         request.full_clean()
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.setdefault(name, []).extend(messages)
     if errors:
+        if request.pk is not None:
+            request.refresh_from_db()
         raise ValidationError(errors)
-    with transaction.atomic():
-        request.save()
-        request.fields.set(themes)
-        request.target_countries.set(countries)
-        record_version(request, by=by, action=Version.Action.CREATE)
-        index_partner_request(request)
-        public_pages_changed()
-    return request
+    return themes, countries
 
 
 def close_expired_requests() -> int:

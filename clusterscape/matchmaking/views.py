@@ -2,7 +2,9 @@
 candidates, bookmarks."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,11 +12,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusterscape.accounts.permissions import can_manage_organisation, is_signed_in, require
+from clusterscape.accounts.permissions import (
+    can_manage_organisation,
+    is_signed_in,
+    managed_organisations,
+    require,
+)
 from clusterscape.registry.models import Organisation
 
 from . import requests, services
-from .forms import ExplorerForm, FiltersForm, InterestForm
+from .forms import (
+    ExplorerForm,
+    FiltersForm,
+    InterestForm,
+    PartnerRequestForm,
+    RequestListForm,
+)
 from .models import ExpressionOfInterest, InboxMessage, PartnerRequest
 from .presentation import present
 from .profiles import Profile, organisation_profiles
@@ -23,6 +36,7 @@ from .reasons import Labels, render_hint, render_reason
 from .scoring import hints, score
 
 RESULTS = 20
+REQUESTS_PER_PAGE = 20
 COMPARED = 2
 
 
@@ -67,7 +81,12 @@ def _render(request: HttpRequest, template: str, context: dict, *, status: int =
 def organisation_partners(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = published(slug)
     form = FiltersForm(request.GET)
-    context = {"organisation": organisation, "form": form, "for_slug": organisation.slug}
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "for_slug": organisation.slug,
+        "can_publish": can_manage_organisation(request.user, organisation),
+    }
     if not form.is_valid():
         return _render(request, "matchmaking/organisation_partners.html", context, status=400)
     profile = stored_profile(organisation)
@@ -206,3 +225,117 @@ def inbox(request: HttpRequest) -> HttpResponse:
     require(is_signed_in(request.user))
     items = InboxMessage.objects.filter(user=request.user)[:100]
     return render(request, "matchmaking/inbox.html", {"items": items})
+
+
+def request_list(request: HttpRequest) -> HttpResponse:
+    """Open partner requests, filtered by field, country sought, type of cooperation and
+    words (through the search index), a page at a time; HTMX gets the list only."""
+    form = RequestListForm(request.GET)
+    context: dict = {"form": form, "page": None}
+    status = 200
+    if form.is_valid():
+        data = form.cleaned_data
+        found = requests.filtered_open_requests(
+            field=data.get("field"),
+            country=data.get("country"),
+            cooperation=data.get("cooperation") or "",
+        ).prefetch_related("fields", "target_countries")
+        if data.get("q"):
+            ids = requests.request_ids_matching(data["q"])
+            rank = {pk: position for position, pk in enumerate(ids)}
+            found = sorted(found.filter(pk__in=ids), key=lambda item: rank[item.pk])
+        paginator = Paginator(found, REQUESTS_PER_PAGE)
+        context["page"] = paginator.get_page(data.get("page") or 1)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
+    else:
+        status = 400
+    template = "matchmaking/request_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "matchmaking/partials/request_results.html"
+        status = 200
+    return render(request, template, context, status=status)
+
+
+@login_required
+def request_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """A manager publishes a partner request of the organisation."""
+    organisation = published(slug)
+    require(can_manage_organisation(request.user, organisation))
+    form = PartnerRequestForm(request.POST or None, initial={"language": request.LANGUAGE_CODE[:2]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = requests.publish_partner_request(
+                organisation, by=request.user, **form.values()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Your partner request is published."))
+            return redirect("matchmaking:request-detail", slug=str(created.pk))
+    context = {
+        "form": form,
+        "organisation": organisation,
+        "title": _("Publish a partner request"),
+        "submit": _("Publish"),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "matchmaking/request_form.html", context, status=status)
+
+
+def _own_request(request: HttpRequest, pk: int) -> PartnerRequest:
+    found = get_object_or_404(PartnerRequest.objects.select_related("organisation"), pk=pk)
+    require(can_manage_organisation(request.user, found.organisation))
+    return found
+
+
+@login_required
+def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request's managers change it with the same checks as publishing."""
+    partner_request = _own_request(request, pk)
+    form = PartnerRequestForm(
+        request.POST or None, initial=PartnerRequestForm.initial_from(partner_request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            requests.update_partner_request(partner_request, by=request.user, **form.values())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Your partner request is saved."))
+            return redirect("matchmaking:request-detail", slug=str(partner_request.pk))
+    context = {
+        "form": form,
+        "organisation": partner_request.organisation,
+        "partner_request": partner_request,
+        "title": _("Change the partner request"),
+        "submit": _("Save"),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "matchmaking/request_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+    partner_request = _own_request(request, pk)
+    requests.close_partner_request(partner_request, by=request.user)
+    messages.success(request, _("The partner request is closed."))
+    return redirect("matchmaking:my-requests")
+
+
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    """The requests of the organisations the user manages, to publish, change and close."""
+    require(is_signed_in(request.user))
+    context = {
+        "partner_requests": list(requests.requests_managed_by(request.user)),
+        "organisations": managed_organisations(request.user).order_by("name"),
+        "open_ids": set(
+            requests.open_partner_requests()
+            .filter(organisation__in=managed_organisations(request.user))
+            .values_list("pk", flat=True)
+        ),
+    }
+    return render(request, "matchmaking/my_requests.html", context)

@@ -17,6 +17,7 @@ any owner check; that counts as refused because the database is unchanged, and t
 itself belongs in the API's own tests.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ from clusterscape.accounts.models import (
     Version,
 )
 from clusterscape.accounts.services import claim_organisation
+from clusterscape.matchmaking.models import PartnerRequest
 from clusterscape.registry.models import Organisation
 from clusterscape.registry.tests.factories import OrganisationFactory
 
@@ -125,7 +127,16 @@ def world():
     MembershipFactory(user=outsider, organisation=OrganisationFactory(slug="own-org"))
     claim = claim_organisation(UserFactory(), target, reason="Director.")
     version = record_version(target, by=manager)
+    partner_request = PartnerRequest.objects.create(
+        organisation=target,
+        title="Testing partner",
+        seeks="Tests",
+        cooperation=PartnerRequest.Cooperation.PROJECT,
+        deadline=datetime.date.today() + datetime.timedelta(days=30),
+        language="en",
+    )
     return {
+        "partner_request": partner_request,
         "target": target,
         "outsider": outsider,
         "claim": claim,
@@ -138,6 +149,8 @@ PK_BUILDERS = {
     "accounts:claim-decide": lambda world: world["claim"].pk,
     "accounts:remove-member": lambda world: world["manager_membership"].pk,
     "accounts:restore-version": lambda world: world["version"].pk,
+    "matchmaking:request-edit": lambda world: world["partner_request"].pk,
+    "matchmaking:request-close": lambda world: world["partner_request"].pk,
 }
 KWARGS = {
     "slug": lambda world: world["target"].slug,
@@ -167,6 +180,7 @@ def _fingerprint():
         list(OrganisationClaim.objects.values_list("pk", "status")),
         ContactPerson.objects.count(),
         ApiToken.objects.count(),
+        list(PartnerRequest.objects.order_by("pk").values_list("pk", "status", "updated_at")),
     )
 
 
