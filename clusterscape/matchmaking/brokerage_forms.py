@@ -1,13 +1,18 @@
 """HTTP input of the brokerage pages."""
 
+import datetime
+import re
+import zoneinfo
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterscape.accounts.permissions import AnyUser, member_organisations
 from clusterscape.core.forms import AccessibleErrorsMixin
 from clusterscape.registry.models import Country, Field, Organisation
 
-from .brokerage_models import MeetingRequest
+from .brokerage_models import BrokerageEvent, MeetingDay, MeetingRequest
 from .models import PartnerRequest
 
 
@@ -55,3 +60,126 @@ class MeetingRequestForm(AccessibleErrorsMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", attrs={"step": 60}, **kwargs)
+
+
+def in_zone(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.datetime:
+    """The wall-clock time as entered (Django made it aware in the current zone), in `zone`."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return local.replace(tzinfo=zone)
+
+
+class BrokerageSetupForm(AccessibleErrorsMixin, forms.Form):
+    """The brokerage part of an event; date-times are entered in its time zone."""
+
+    registration_opens = forms.DateTimeField(
+        label=_("Registration opens"),
+        widget=DateTimeInput,
+        help_text=_("Local time in the time zone below."),
+    )
+    registration_closes = forms.DateTimeField(
+        label=_("Registration closes"),
+        widget=DateTimeInput,
+        help_text=_("Before the first meeting day begins; meeting requests are sent until then."),
+    )
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        help_text=_("Where the meetings take place, e.g. Europe/Berlin."),
+    )
+    languages = forms.CharField(
+        label=_("Languages"),
+        max_length=100,
+        help_text=_("Languages of the meetings, as codes separated by commas (de, en)."),
+    )
+    fee_note = forms.CharField(
+        label=_("Fee"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional note on fees."),
+    )
+
+    @classmethod
+    def initial_for(cls, brokerage: BrokerageEvent) -> dict:
+        zone = brokerage.zone
+        return {
+            "registration_opens": brokerage.registration_opens.astimezone(zone).replace(
+                tzinfo=None
+            ),
+            "registration_closes": brokerage.registration_closes.astimezone(zone).replace(
+                tzinfo=None
+            ),
+            "time_zone": brokerage.time_zone,
+            "languages": ", ".join(brokerage.language_list),
+            "fee_note": brokerage.fee_note,
+        }
+
+    def service_values(self, fallback_zone: str) -> dict:
+        """The cleaned values as the services take them: date-times in the entered zone."""
+        data = self.cleaned_data
+        try:
+            zone = zoneinfo.ZoneInfo(data["time_zone"].strip())
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            zone = zoneinfo.ZoneInfo(fallback_zone)  # the service names the bad zone
+        return {
+            "registration_opens": in_zone(data["registration_opens"], zone),
+            "registration_closes": in_zone(data["registration_closes"], zone),
+            "time_zone": data["time_zone"].strip(),
+            "languages": data["languages"].replace(";", ",").split(","),
+            "fee_note": data["fee_note"],
+        }
+
+
+BREAK_PATTERN = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$")
+
+
+class MeetingDayForm(AccessibleErrorsMixin, forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(
+        label=_("First meeting"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    ends = forms.TimeField(
+        label=_("End of the last meeting"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    slot_minutes = forms.IntegerField(label=_("Minutes per meeting"), initial=30)
+    breaks = forms.CharField(
+        label=_("Breaks"),
+        required=False,
+        max_length=500,
+        help_text=_("From–until, separated by commas, e.g. 12:00-13:00, 15:30-15:45."),
+    )
+    tables = forms.IntegerField(label=_("Tables or online rooms"), initial=10)
+
+    @classmethod
+    def initial_for(cls, day: MeetingDay) -> dict:
+        return {
+            "date": day.date,
+            "starts": day.starts,
+            "ends": day.ends,
+            "slot_minutes": day.slot_minutes,
+            "breaks": ", ".join(f"{start}-{end}" for start, end in day.breaks),
+            "tables": day.tables,
+        }
+
+    def clean_breaks(self) -> list[tuple[str, str]]:
+        return parse_breaks(self.cleaned_data["breaks"])
+
+
+def parse_breaks(text: str) -> list[tuple[str, str]]:
+    """ "12:00-13:00, 15:30-15:45" as pairs of times (the service checks they fit the day)."""
+    pairs = []
+    for part in re.split(r"[,;\n]", text):
+        if not part.strip():
+            continue
+        match = BREAK_PATTERN.match(part)
+        if match is None:
+            raise forms.ValidationError(_("Write each break as from–until, such as 12:00-13:00."))
+        pairs.append((match.group(1).zfill(5), match.group(2).zfill(5)))
+    return pairs

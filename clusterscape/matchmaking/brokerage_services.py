@@ -9,15 +9,17 @@ and the loser gets `SlotTaken` with the next slot free for both.
 """
 
 import datetime
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clusterscape.accounts.models import Membership, User
 from clusterscape.accounts.permissions import (
@@ -119,6 +121,41 @@ def _when(moment: datetime.datetime, brokerage: BrokerageEvent) -> str:
 # --- setting up ------------------------------------------------------------------------
 
 
+def _window_errors(
+    event: Event,
+    *,
+    registration_opens: datetime.datetime,
+    registration_closes: datetime.datetime,
+    first_meeting: datetime.datetime | None,
+) -> dict[str, list[str]]:
+    if registration_closes <= registration_opens:
+        return {"registration_closes": [_("Registration must close after it opens.")]}
+    if first_meeting is not None and registration_closes > first_meeting:
+        return {
+            "registration_closes": [
+                _("Registration must close before the first meeting day begins (%(when)s).")
+                % {"when": formats.date_format(first_meeting, "SHORT_DATETIME_FORMAT")}
+            ]
+        }
+    if registration_closes > event.ends_at:
+        return {"registration_closes": [_("Registration must close before the event ends.")]}
+    return {}
+
+
+def _language_codes(languages: Iterable[str], errors: dict[str, list[str]]) -> list[str]:
+    codes = [code.strip().lower() for code in languages if code.strip()]
+    if not codes:
+        errors["languages"] = [_("Name at least one language of the meetings.")]
+    elif unknown := [code for code in codes if code not in LANGUAGES]:
+        errors["languages"] = [_("Unknown language: %(codes)s.") % {"codes": ", ".join(unknown)}]
+    return list(dict.fromkeys(codes))
+
+
+def _first_meeting(brokerage: BrokerageEvent, zone) -> datetime.datetime | None:
+    first = brokerage.days.order_by("date").first() if brokerage.pk else None
+    return first.at(first.starts, zone) if first else None
+
+
 def set_up_brokerage(
     event: Event,
     *,
@@ -133,15 +170,15 @@ def set_up_brokerage(
     """Give an event its brokerage part; the organiser's managers (or an editor) run it."""
     require(can_manage_organisation(by, organiser))
     errors: dict[str, list[str]] = {}
-    languages = [code.strip().lower() for code in languages if code.strip()]
-    if not languages:
-        errors["languages"] = [_("Name at least one language of the meetings.")]
-    elif unknown := [code for code in languages if code not in LANGUAGES]:
-        errors["languages"] = [_("Unknown language: %(codes)s.") % {"codes": ", ".join(unknown)}]
-    if registration_closes <= registration_opens:
-        errors["registration_closes"] = [_("Registration must close after it opens.")]
-    elif registration_closes > event.ends_at:
-        errors["registration_closes"] = [_("Registration must close before the event ends.")]
+    codes = _language_codes(languages, errors)
+    errors.update(
+        _window_errors(
+            event,
+            registration_opens=registration_opens,
+            registration_closes=registration_closes,
+            first_meeting=None,
+        )
+    )
     if BrokerageEvent.objects.filter(event=event).exists():
         errors["event"] = [_("This event has a brokerage part already.")]
     if errors:
@@ -152,12 +189,197 @@ def set_up_brokerage(
         registration_opens=registration_opens,
         registration_closes=registration_closes,
         time_zone=time_zone or event.time_zone,
-        languages=",".join(languages),
+        languages=",".join(codes),
         fee_note=fee_note.strip(),
     )
     brokerage.full_clean()
-    brokerage.save()
+    try:
+        with transaction.atomic():
+            brokerage.save()
+    except IntegrityError:
+        # another organiser set the event up at the same moment
+        raise ValidationError({"event": [_("This event has a brokerage part already.")]}) from None
     return brokerage
+
+
+def update_brokerage(
+    brokerage: BrokerageEvent,
+    *,
+    by: AnyUser,
+    registration_opens: datetime.datetime,
+    registration_closes: datetime.datetime,
+    time_zone: str,
+    languages: Iterable[str],
+    fee_note: str = "",
+) -> BrokerageEvent:
+    """Change the registration window, time zone, languages or fee note. The time zone stays
+    as it is once meetings are booked (their times would move)."""
+    require(can_organise(by, brokerage))
+    errors: dict[str, list[str]] = {}
+    codes = _language_codes(languages, errors)
+    time_zone = time_zone.strip() or brokerage.time_zone
+    with transaction.atomic():
+        brokerage = BrokerageEvent.objects.select_for_update().get(pk=brokerage.pk)
+        if time_zone != brokerage.time_zone and brokerage.meetings.exists():
+            errors["time_zone"] = [
+                _("Meetings are booked in this time zone; it cannot change any more.")
+            ]
+        candidate = BrokerageEvent(
+            pk=brokerage.pk,
+            event=brokerage.event,
+            organiser=brokerage.organiser,
+            registration_opens=registration_opens,
+            registration_closes=registration_closes,
+            time_zone=time_zone,
+            languages=",".join(codes) or brokerage.languages,
+            fee_note=fee_note.strip(),
+        )
+        try:
+            candidate.full_clean(exclude=["event", "organiser"], validate_unique=False)
+        except ValidationError as error:
+            for name, texts in error.message_dict.items():
+                errors.setdefault(name, texts)
+        if "time_zone" not in errors:
+            errors.update(
+                _window_errors(
+                    brokerage.event,
+                    registration_opens=registration_opens,
+                    registration_closes=registration_closes,
+                    first_meeting=_first_meeting(brokerage, candidate.zone),
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+        candidate.created_at = brokerage.created_at
+        candidate.save(
+            update_fields=[
+                "registration_opens",
+                "registration_closes",
+                "time_zone",
+                "languages",
+                "fee_note",
+            ]
+        )
+    return candidate
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """A meeting day as the organiser enters it (checked by `check_meeting_day`)."""
+
+    date: datetime.date
+    starts: datetime.time
+    ends: datetime.time
+    slot_minutes: int = 30
+    breaks: tuple[tuple[str, str], ...] = ()
+    tables: int = 10
+
+
+MAX_TABLES = 1000
+MAX_SLOT_MINUTES = 480
+
+
+def _break_pairs(plan: DayPlan, errors: dict[str, list[str]]) -> list[list[str]]:
+    pairs = []
+    for pair in plan.breaks:
+        try:
+            start, end = (
+                value if isinstance(value, datetime.time) else datetime.time.fromisoformat(value)
+                for value in pair
+            )
+        except (TypeError, ValueError):
+            errors["breaks"] = [_("Write each break as two times such as 12:00 and 13:00.")]
+            return []
+        if end <= start or start < plan.starts or end > plan.ends:
+            errors["breaks"] = [_("Each break must end after it starts, within the day.")]
+            return []
+        pairs.append((start, end))
+    pairs.sort()
+    if any(later[0] < earlier[1] for earlier, later in itertools.pairwise(pairs)):
+        errors["breaks"] = [_("Breaks must not overlap.")]
+        return []
+    return [[start.strftime("%H:%M"), end.strftime("%H:%M")] for start, end in pairs]
+
+
+def check_meeting_day(
+    brokerage: BrokerageEvent, plan: DayPlan, *, day: MeetingDay | None = None
+) -> MeetingDay:
+    """The day as it would be stored, or a ValidationError naming each field: within the
+    event, after registration closes, breaks inside the day, at least one slot and one
+    table, and (when `day` is stored already) every meeting booked on it still at one of
+    its slots and tables. Writes nothing."""
+    errors: dict[str, list[str]] = {}
+    zone = brokerage.zone
+    event = brokerage.event
+    first = event.starts_at.astimezone(zone).date()
+    last = event.ends_at.astimezone(zone).date()
+    if not first <= plan.date <= last:
+        errors["date"] = [
+            _("The day must lie within the event (%(first)s to %(last)s).")
+            % {"first": first.isoformat(), "last": last.isoformat()}
+        ]
+    elif (
+        MeetingDay.objects.filter(brokerage=brokerage, date=plan.date)
+        .exclude(pk=day.pk if day else None)
+        .exists()
+    ):
+        errors["date"] = [_("There is a meeting day on this date already.")]
+    elif datetime.datetime.combine(plan.date, plan.starts, tzinfo=zone) < (
+        brokerage.registration_closes
+    ):
+        errors["date"] = [_("The meetings must begin after registration closes.")]
+    if plan.ends <= plan.starts:
+        errors["ends"] = [_("The meetings must end after they start.")]
+    if plan.slot_minutes < 5:
+        errors["slot_minutes"] = [_("A meeting lasts at least 5 minutes.")]
+    elif plan.slot_minutes > MAX_SLOT_MINUTES:
+        errors["slot_minutes"] = [
+            _("A meeting lasts at most %(count)d minutes.") % {"count": MAX_SLOT_MINUTES}
+        ]
+    if plan.tables < 1:
+        errors["tables"] = [_("Give at least one table or online room.")]
+    elif plan.tables > MAX_TABLES:
+        errors["tables"] = [
+            _("Give at most %(count)d tables or online rooms.") % {"count": MAX_TABLES}
+        ]
+    pairs = _break_pairs(plan, errors) if "ends" not in errors else []
+    candidate = MeetingDay(
+        pk=day.pk if day else None,
+        brokerage=brokerage,
+        date=plan.date,
+        starts=plan.starts,
+        ends=plan.ends,
+        slot_minutes=plan.slot_minutes,
+        breaks=pairs,
+        tables=plan.tables,
+    )
+    candidate._state.adding = day is None
+    if not errors and not candidate.slot_times():
+        errors["slot_minutes"] = [_("No meeting fits into this day; make the meetings shorter.")]
+    if not errors and day is not None:
+        slots = {
+            (candidate.at(start, zone), candidate.at(end, zone))
+            for start, end in candidate.slot_times()
+        }
+        orphans = [
+            meeting
+            for meeting in Meeting.objects.filter(day=day)
+            if (meeting.slot_start, meeting.slot_end) not in slots or meeting.table > plan.tables
+        ]
+        if orphans:
+            errors[NON_FIELD_ERRORS] = [
+                ngettext(
+                    "%(count)d booked meeting would no longer fit these times or tables; "
+                    "its participants must cancel it first.",
+                    "%(count)d booked meetings would no longer fit these times or tables; "
+                    "their participants must cancel them first.",
+                    len(orphans),
+                )
+                % {"count": len(orphans)}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return candidate
 
 
 def add_meeting_day(
@@ -171,51 +393,74 @@ def add_meeting_day(
     breaks: Iterable[tuple[str, str]] = (),
     tables: int = 10,
 ) -> MeetingDay:
-    """A day of meetings within the event's dates."""
+    """A day of meetings within the event's dates; every participant registered so far is
+    available all of it until they say otherwise."""
     require(can_organise(by, brokerage))
-    errors: dict[str, list[str]] = {}
-    event = brokerage.event
-    first = event.starts_at.astimezone(brokerage.zone).date()
-    last = event.ends_at.astimezone(brokerage.zone).date()
-    if not first <= date <= last:
-        errors["date"] = [
-            _("The day must lie within the event (%(first)s to %(last)s).")
-            % {
-                "first": first.isoformat(),
-                "last": last.isoformat(),
-            }
-        ]
-    if ends <= starts:
-        errors["ends"] = [_("The meetings must end after they start.")]
-    if slot_minutes < 5:
-        errors["slot_minutes"] = [_("A meeting lasts at least 5 minutes.")]
-    if tables < 1:
-        errors["tables"] = [_("Give at least one table or online room.")]
-    pairs = []
-    for pair in breaks:
-        try:
-            start, end = (datetime.time.fromisoformat(value) for value in pair)
-        except (TypeError, ValueError):
-            errors["breaks"] = [_("Write each break as two times such as 12:00 and 13:00.")]
-            break
-        if end <= start or start < starts or end > ends:
-            errors["breaks"] = [_("Each break must end after it starts, within the day.")]
-            break
-        pairs.append([start.strftime("%H:%M"), end.strftime("%H:%M")])
-    if errors:
-        raise ValidationError(errors)
-    day = MeetingDay(
-        brokerage=brokerage,
-        date=date,
-        starts=starts,
-        ends=ends,
-        slot_minutes=slot_minutes,
-        breaks=sorted(pairs),
-        tables=tables,
-    )
-    day.full_clean()
-    day.save()
+    plan = DayPlan(date, starts, ends, slot_minutes, tuple(breaks), tables)
+    with transaction.atomic():
+        BrokerageEvent.objects.select_for_update().get(pk=brokerage.pk)
+        day = check_meeting_day(brokerage, plan)
+        day.full_clean()
+        day.save()
+        Availability.objects.bulk_create(
+            Availability(participant=participant, day=day, starts=day.starts, ends=day.ends)
+            for participant in brokerage.participants.all()
+        )
     return day
+
+
+def update_meeting_day(
+    day: MeetingDay,
+    *,
+    by: AnyUser,
+    date: datetime.date,
+    starts: datetime.time,
+    ends: datetime.time,
+    slot_minutes: int,
+    breaks: Iterable[tuple[str, str]] = (),
+    tables: int,
+) -> MeetingDay:
+    """Change a meeting day. Meetings booked on it must stay at one of its slots and tables
+    (else nothing changes); participants' availability follows the day's new times."""
+    brokerage = day.brokerage
+    require(can_organise(by, brokerage))
+    plan = DayPlan(date, starts, ends, slot_minutes, tuple(breaks), tables)
+    with transaction.atomic():
+        BrokerageEvent.objects.select_for_update().get(pk=brokerage.pk)
+        stored = MeetingDay.objects.select_for_update().get(pk=day.pk)
+        changed = check_meeting_day(brokerage, plan, day=stored)
+        changed.full_clean()
+        changed.save()
+        for availability in Availability.objects.filter(day=changed):
+            whole = (availability.starts, availability.ends) == (stored.starts, stored.ends)
+            new_starts = changed.starts if whole else max(availability.starts, changed.starts)
+            new_ends = changed.ends if whole else min(availability.ends, changed.ends)
+            if new_ends <= new_starts:
+                availability.delete()
+            elif (new_starts, new_ends) != (availability.starts, availability.ends):
+                availability.starts, availability.ends = new_starts, new_ends
+                availability.save(update_fields=["starts", "ends"])
+    return changed
+
+
+def remove_meeting_day(day: MeetingDay, *, by: AnyUser) -> None:
+    """Remove a meeting day that has no booked meetings."""
+    require(can_organise(by, day.brokerage))
+    with transaction.atomic():
+        BrokerageEvent.objects.select_for_update().get(pk=day.brokerage_id)
+        count = Meeting.objects.filter(day=day).count()
+        if count:
+            raise ValidationError(
+                ngettext(
+                    "%(count)d meeting is booked on this day; its participants must cancel it "
+                    "first.",
+                    "%(count)d meetings are booked on this day; their participants must cancel "
+                    "them first.",
+                    count,
+                )
+                % {"count": count}
+            )
+        day.delete()
 
 
 # --- registration ----------------------------------------------------------------------

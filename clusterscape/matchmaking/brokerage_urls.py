@@ -1,5 +1,7 @@
 from django.urls import path
 
+from . import brokerage_downloads as downloads
+from . import brokerage_setup_views as setup_views
 from . import brokerage_views as views
 
 app_name = "brokerage"
@@ -33,8 +35,29 @@ urlpatterns = [
         name="agenda-ics",
     ),
     path(
+        "events/<slug:slug>/brokerage/agenda.pdf",
+        downloads.brokerage_agenda_pdf,
+        name="agenda-pdf",
+    ),
+    path(
         "events/<slug:slug>/brokerage/dashboard/",
         views.brokerage_dashboard,
         name="dashboard",
+    ),
+    path("events/<slug:slug>/brokerage/setup/", setup_views.brokerage_setup, name="setup"),
+    path(
+        "events/<slug:slug>/brokerage/days/add/",
+        setup_views.brokerage_day_add,
+        name="day-add",
+    ),
+    path(
+        "events/<slug:slug>/brokerage/days/<int:pk>/",
+        setup_views.brokerage_day_edit,
+        name="day-edit",
+    ),
+    path(
+        "events/<slug:slug>/brokerage/days/<int:pk>/delete/",
+        setup_views.brokerage_day_delete,
+        name="day-delete",
     ),
 ]
