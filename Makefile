@@ -12,7 +12,7 @@ HOST   ?= 127.0.0.1:8000
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run superuser test lint format test-sqlite test-postgres data messages clean assets chromium gettext bench
-.PHONY: collectstatic serve backup restore
+.PHONY: collectstatic serve backup restore worker
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "clusterscape needs Python 3.11 or newer"'
@@ -53,9 +53,17 @@ data: $(STAMP) messages assets | var
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_shipped_data
 
+# The background worker (e-mails, index rebuilds; `manage.py db_worker`) runs beside the
+# development server and stops with it; DEBUG prints the e-mails it sends to the console.
 run: data
 	@echo "clusterscape is served at http://$(HOST)/ (admin: http://$(HOST)/admin/, create a user with 'make superuser')"
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+# Only the background worker, e.g. beside `make serve`.
+worker: data
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload
 
 # Production serving on loopback: hashed and compressed static files (WhiteNoise) and gunicorn
 # (gunicorn.conf.py; GUNICORN_WORKERS, GUNICORN_THREADS, ... from the environment). Without

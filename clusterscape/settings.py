@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "clusterscape.core",
     "clusterscape.accounts",
     "clusterscape.registry",
@@ -183,6 +185,17 @@ else:
 # them at once. Without Redis each worker process has its own cache and hears only of its own
 # writes, so the default there is short. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 60)
+
+# Background work (e-mails, index rebuilds) through Django's task framework (django-tasks):
+# by default a queue in the database, worked off by `manage.py db_worker` (a Procfile
+# process; `make run` starts one beside the server). TASKS_BACKEND may name another backend,
+# e.g. django_tasks.backends.immediate.ImmediateBackend to run tasks at once (the tests).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,9 +3,12 @@ import logging
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from clusterscape.core.forms import AccessibleErrorsMixin
+from clusterscape.core.mail import send_mails_later
 from clusterscape.registry.models import Organisation
 
 from . import ratelimit
@@ -116,7 +119,25 @@ class PasswordChangeForm(AccessibleErrorsMixin, auth_forms.PasswordChangeForm):
 
 
 class PasswordResetForm(AccessibleErrorsMixin, auth_forms.PasswordResetForm):
-    pass
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """The reset link goes out through the background queue, as every e-mail does."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        message = EmailMultiAlternatives(
+            subject, render_to_string(email_template_name, context), from_email, [to_email]
+        )
+        if html_email_template_name is not None:
+            message.attach_alternative(
+                render_to_string(html_email_template_name, context), "text/html"
+            )
+        send_mails_later([message])
 
 
 class SetPasswordForm(AccessibleErrorsMixin, auth_forms.SetPasswordForm):

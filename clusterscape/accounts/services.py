@@ -14,7 +14,7 @@ from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusterscape.core.mail import send_mails_later
 from clusterscape.registry.models import Organisation
 from clusterscape.registry.records import RecordInvalid
 
@@ -96,11 +97,14 @@ def verification_token(user: User) -> str:
 
 def send_verification(user: User, *, request: HttpRequest | None = None) -> None:
     link = _absolute(request, reverse("accounts:verify-email", args=[verification_token(user)]))
-    send_mail(
-        _("Confirm your e-mail address for clusterscape"),
-        render_to_string("accounts/email/verify.txt", {"user": user, "link": link}),
-        None,
-        [user.email],
+    send_mails_later(
+        [
+            EmailMessage(
+                _("Confirm your e-mail address for clusterscape"),
+                render_to_string("accounts/email/verify.txt", {"user": user, "link": link}),
+                to=[user.email],
+            )
+        ]
     )
 
 
@@ -351,14 +355,18 @@ def invite_colleague(
         raise ValidationError({"email": _("This person belongs to the organisation already.")})
     token = invitation_token(organisation, email, role)
     link = _absolute(request, reverse("accounts:accept-invitation", args=[token]))
-    send_mail(
-        _("Invitation to %(organisation)s on clusterscape") % {"organisation": organisation},
-        render_to_string(
-            "accounts/email/invitation.txt",
-            {"organisation": organisation, "link": link, "by": by},
-        ),
-        None,
-        [email],
+    send_mails_later(
+        [
+            EmailMessage(
+                _("Invitation to %(organisation)s on clusterscape")
+                % {"organisation": organisation},
+                render_to_string(
+                    "accounts/email/invitation.txt",
+                    {"organisation": organisation, "link": link, "by": by},
+                ),
+                to=[email],
+            )
+        ]
     )
     return token
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -29,6 +29,7 @@ from clusterscape.accounts.permissions import (
     require,
 )
 from clusterscape.content.models import Event
+from clusterscape.core.mail import send_mails_later
 from clusterscape.registry.models import Organisation
 
 from .brokerage_models import (
@@ -105,8 +106,7 @@ def _notify_all(notes: list[tuple[list[Participant], str, str, str]]) -> None:
             if user.email:
                 mails.append(EmailMessage(subject, f"{body}\n\n{link}".strip(), to=[user.email]))
     InboxMessage.objects.bulk_create(messages, batch_size=1000)
-    if mails:
-        transaction.on_commit(lambda: get_connection().send_messages(mails))
+    send_mails_later(mails)
 
 
 def _link(brokerage: BrokerageEvent) -> str:

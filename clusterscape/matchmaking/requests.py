@@ -9,9 +9,8 @@ where they change; requests are in the search index while they are open.
 import datetime
 from collections.abc import Iterable, Iterator
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -28,6 +27,7 @@ from clusterscape.accounts.permissions import (
     require,
 )
 from clusterscape.core.cache import public_pages_changed
+from clusterscape.core.mail import send_mails_later
 from clusterscape.registry.models import Country, Field, Organisation
 from clusterscape.search import queries as search_queries
 from clusterscape.search import services as search_services
@@ -311,11 +311,7 @@ def _notify(users: Iterable[User], subject: str, body: str, link: str) -> None:
     for user in {user.pk: user for user in users}.values():
         InboxMessage.objects.create(user=user, subject=subject[:200], body=body, link=link)
         if user.email:
-            transaction.on_commit(
-                lambda user=user: send_mail(
-                    subject, f"{body}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [user.email]
-                )
-            )
+            send_mails_later([EmailMessage(subject, f"{body}\n\n{link}", to=[user.email])])
 
 
 def express_interest(

@@ -17,11 +17,14 @@ def _link(message) -> str:
     return re.search(r"https?://\S+", message.body).group(0).removeprefix("http://testserver")
 
 
-def test_signup_sends_verification_and_link_activates_account(client):
-    response = client.post(
-        "/en/account/signup/",
-        {"username": "anna", "email": "Anna@Example.org", "password": "a-long-pass-phrase-9"},
-    )
+def test_signup_sends_verification_and_link_activates_account(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # mails are queued on commit
+        response = client.post(
+            "/en/account/signup/",
+            {"username": "anna", "email": "Anna@Example.org", "password": "a-long-pass-phrase-9"},
+        )
 
     user = User.objects.get(username="anna")
     assert response.status_code == 200
@@ -122,10 +125,11 @@ def test_password_change_keeps_session(client):
     assert client.get("/en/account/").status_code == 200
 
 
-def test_password_reset_mail_link_sets_new_password(client):
+def test_password_reset_mail_link_sets_new_password(client, django_capture_on_commit_callbacks):
     user = UserFactory(username="fritz", email="fritz@example.org")
 
-    sent = client.post("/en/account/password/reset/", {"email": "fritz@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post("/en/account/password/reset/", {"email": "fritz@example.org"})
     link = _link(mail.outbox[0])
     form_page = client.get(link, follow=True)
     done = client.post(
@@ -139,8 +143,11 @@ def test_password_reset_mail_link_sets_new_password(client):
     assert user.check_password("brand-new-phrase-42") is True
 
 
-def test_password_reset_does_not_reveal_unknown_addresses(client):
-    response = client.post("/en/account/password/reset/", {"email": "nobody@example.org"})
+def test_password_reset_does_not_reveal_unknown_addresses(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/account/password/reset/", {"email": "nobody@example.org"})
 
     assert response["Location"] == "/en/account/password/reset/sent/"
     assert mail.outbox == []

@@ -79,14 +79,17 @@ def test_second_open_claim_is_refused():
     }
 
 
-def test_manager_invites_colleague_who_joins_with_the_link(client):
+def test_manager_invites_colleague_who_joins_with_the_link(
+    client, django_capture_on_commit_callbacks
+):
     membership = MembershipFactory(organisation__slug="cool-silicon")
     sign_in_staff(client, membership.user)
 
-    sent = client.post(
-        "/en/account/organisations/cool-silicon/people/",
-        {"email": "lea@example.org", "role": "member"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # mails are queued on commit
+        sent = client.post(
+            "/en/account/organisations/cool-silicon/people/",
+            {"email": "lea@example.org", "role": "member"},
+        )
     link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
     colleague = UserFactory(username="lea", email="lea@example.org")
     sign_in_staff(client, colleague)
