@@ -6,6 +6,7 @@ from ninja.errors import ValidationError
 
 from . import errors
 from .openapi import ClusterscapeAPI
+from .routers.content_writes import router as content_router
 from .routers.matchmaking import router as matchmaking_router
 from .routers.registry import router as registry_router
 from .routers.search import router as search_router
@@ -20,7 +21,10 @@ api = ClusterscapeAPI(
     urls_namespace="api-v1",
     docs_url="/docs",
     description=(
-        "The cluster landscape as open data: organisations, search and more. "
+        "The cluster landscape as open data: organisations, search, matchmaking, funding, "
+        "news, events, funding calls and projects. Feeds beside the API: RSS and Atom at "
+        "/en/news/feed/rss/, /en/events/feed/atom/, /en/funding-calls/feed/rss/ (…/atom/); "
+        "iCalendar at /en/events/calendar.ics and /en/events/{slug}/event.ics. "
         "Data licence: CC BY 4.0, see /en/about/data/. Guide (resources, pages, errors, "
         "rate limits, ETag, languages, feeds, versioning policy): docs/api.md in the "
         "clusterscape source."
@@ -30,6 +34,7 @@ api.add_router("/", search_router)
 api.add_router("/", registry_router)
 api.add_router("/", matchmaking_router)
 api.add_router("/", "clusterscape.api.routers.funding.router")
+api.add_router("/", content_router)  # news, events, funding calls, projects: reads and writes
 errors.install(api)
 
 

@@ -5,7 +5,7 @@ import datetime
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from clusterscape.registry.models import Field, Organisation
+from clusterscape.registry.models import Country, Field, Organisation
 
 from .models import CallDeadline, ContentItem, Event, FundingCall, NewsItem, Project, Status
 
@@ -36,6 +36,40 @@ def in_field(queryset: QuerySet, field: Field) -> QuerySet:
 
 def by_organisation(queryset: QuerySet, organisation: Organisation) -> QuerySet:
     return queryset.filter(organisation=organisation)
+
+
+# Where each kind says its country: the author's country for news, the venue's for events,
+# the eligible countries of a call, the countries a project works in.
+COUNTRY_LOOKUPS = {
+    NewsItem: "organisation__country",
+    Event: "country",
+    FundingCall: "eligible_countries",
+    Project: "countries",
+}
+
+
+def narrowed(
+    queryset: QuerySet,
+    *,
+    language: str = "",
+    field: Field | None = None,
+    organisation: Organisation | None = None,
+    country: Country | None = None,
+) -> QuerySet:
+    """Items of a list in the language, in the field (or its sub-fields), published by the
+    organisation, for the country: the filters of the public lists and the API."""
+    if language:
+        queryset = queryset.filter(language=language)
+    if field is not None:
+        queryset = in_field(queryset, field)
+    if organisation is not None:
+        queryset = by_organisation(queryset, organisation)
+    if country is not None:
+        lookup = COUNTRY_LOOKUPS[queryset.model]
+        queryset = queryset.filter(**{lookup: country})
+        if lookup in ("eligible_countries", "countries"):
+            queryset = queryset.distinct()
+    return queryset
 
 
 # News
@@ -70,6 +104,25 @@ def upcoming_events(now: datetime.datetime | None = None) -> QuerySet[Event]:
 def events_between(start: datetime.datetime, end: datetime.datetime) -> QuerySet[Event]:
     """Events that take place (at least partly) in [start, end)."""
     return public_events().filter(starts_at__lt=end, ends_at__gte=start)
+
+
+def taking_place(
+    queryset: QuerySet[Event],
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Event]:
+    """Events that take place at least partly from the first to the last day given (whole
+    days in the site's time zone); either end may be open."""
+    zone = timezone.get_current_timezone()
+    if date_from is not None:
+        start = datetime.datetime.combine(date_from, datetime.time.min, zone)
+        queryset = queryset.filter(ends_at__gte=start)
+    if date_to is not None:
+        end = datetime.datetime.combine(
+            date_to + datetime.timedelta(days=1), datetime.time.min, zone
+        )
+        queryset = queryset.filter(starts_at__lt=end)
+    return queryset
 
 
 # Funding calls
@@ -114,6 +167,21 @@ def past_calls(now: datetime.datetime | None = None) -> QuerySet[FundingCall]:
         .filter(last_deadline_at__lt=now or timezone.now())
         .order_by(F("last_deadline_at").desc(), "-pk")
     )
+
+
+CALL_STATES = ("open", "closing-soon", "archived")
+
+
+def calls_in_state(state: str = "", now: datetime.datetime | None = None) -> QuerySet[FundingCall]:
+    """Open calls, those closing soon, the archive (each in its page's order), or with no
+    state every public call, latest last deadline first."""
+    if state == "open":
+        return open_calls(now)
+    if state == "closing-soon":
+        return calls_closing_soon(now)
+    if state == "archived":
+        return past_calls(now)
+    return public_calls().order_by(F("last_deadline_at").desc(nulls_last=True), "-pk")
 
 
 # Projects

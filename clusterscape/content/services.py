@@ -17,8 +17,9 @@ from typing import Any
 import nh3
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, TextField
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -188,7 +189,21 @@ def _is_text(item: ContentItem, name: str) -> bool:
 
 
 def _validate(item: ContentItem) -> None:
-    item.full_clean(exclude=["slug"] if not item.slug else None)
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        item.full_clean(exclude=["slug"] if not item.slug else None)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    # full_clean leaves the length of text areas to forms; every writer keeps it (the API
+    # and imports as well as the editorial forms)
+    for field in item._meta.concrete_fields:
+        if isinstance(field, TextField) and field.max_length and field.name not in errors:
+            try:
+                MaxLengthValidator(field.max_length)(getattr(item, field.attname) or "")
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+    if errors:
+        raise ValidationError(errors)
 
 
 def _was_public(item: ContentItem) -> bool:

@@ -23,6 +23,7 @@ from clusterscape.matchmaking.views import stored_profile
 from clusterscape.registry.models import Organisation
 
 from ..auth import TokenAuth, require_token_for, session_auth
+from ..content_schemas import PartnerRequestIn
 from ..schemas import ErrorOut
 
 router = Router(tags=["matchmaking"])
@@ -200,6 +201,38 @@ def partner_requests(request: HttpRequest, field: str = "", country: str = ""):
     if country:
         found = found.filter(target_countries__code=country.upper())
     return [request_out(request, item) for item in found.distinct()[:MAX_LIMIT]]
+
+
+@router.post(
+    "/partner-requests",
+    response={201: PartnerRequestOut, 403: ErrorOut, 422: ErrorOut},
+    auth=[TokenAuth(), session_auth],
+    summary="Publish a partner request",
+)
+def partner_request_create(request: HttpRequest, body: PartnerRequestIn):
+    """A manager publishes a partner request of the own organisation (an API token issued
+    for it, or a signed-in session with its CSRF token), through the same service and rules
+    as the form: a deadline in the past, neither offers nor needs, unknown countries or
+    fields are a 422 naming each field, and then nothing is written."""
+    data = body.model_dump()
+    organisation = Organisation.objects.filter(slug=data.pop("organisation")).first()
+    if organisation is None:
+        return invalid_request({"organisation": [_("No organisation has this slug.")]})
+    if isinstance(request.auth, ApiToken):
+        require_token_for(request, organisation)
+    try:
+        created = partner_requests_queries.publish_partner_request(
+            organisation, by=request.user, **data
+        )
+    except ValidationError as error:
+        return invalid_request(error.message_dict)
+    created = PartnerRequest.objects.select_related("organisation").get(pk=created.pk)
+    return Status(201, request_out(request, created))
+
+
+def invalid_request(errors: dict[str, list[str]]) -> JsonResponse:
+    body = ErrorOut(detail=_("The partner request is not valid."), errors=errors)
+    return JsonResponse(body.model_dump(), status=422)
 
 
 @router.get("/partner-requests/{request_id}", response=PartnerRequestOut, summary="Partner request")

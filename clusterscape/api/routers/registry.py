@@ -25,6 +25,7 @@ from .. import exports
 from ..auth import TokenAuth, require_token_for, session_auth
 from ..exports import LICENCE
 from ..openapi import ERROR_REF
+from ..pages import page_body
 from ..schemas import (
     CountryOut,
     ErrorOut,
@@ -86,12 +87,6 @@ def _set_last_modified(response: HttpResponse) -> None:
         response["Last-Modified"] = http_date(changed.timestamp())
 
 
-def _page_link(request: HttpRequest, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
 @router.get(
     "/organisations",
     response={200: OrganisationPageOut, 400: ErrorOut},
@@ -118,17 +113,14 @@ def organisation_list(
     page = form.cleaned_data.get("page") or 1
     page_size = form.cleaned_data.get("page_size") or search_queries.DEFAULT_PAGE_SIZE
     ids, total = _matching_ids(form, page=page, page_size=page_size)
-    pages = max(1, -(-total // page_size))
-    return {
-        "count": total,
-        "page": page,
-        "page_size": page_size,
-        "pages": pages,
-        "next": _page_link(request, page + 1) if page < pages else None,
-        "previous": _page_link(request, page - 1) if 1 < page <= pages + 1 else None,
-        "licence": LICENCE,
-        "results": _records(ids, request, fields),
-    }
+    return page_body(
+        request,
+        page=page,
+        page_size=page_size,
+        total=total,
+        results=_records(ids, request, fields),
+        licence=LICENCE,
+    )
 
 
 @router.get(

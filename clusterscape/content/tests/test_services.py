@@ -154,6 +154,14 @@ def test_news_item_in_an_unknown_language_is_rejected(member, organisation):
     assert list(error.value.message_dict) == ["language"]
 
 
+def test_text_longer_than_its_limit_is_rejected_with_the_other_errors(member, organisation):
+    with pytest.raises(ValidationError) as raised:
+        news(member, organisation, teaser="x" * 501, title="")
+
+    assert sorted(raised.value.message_dict) == ["teaser", "title"]
+    assert not NewsItem.objects.exists()
+
+
 def test_image_needs_alt_text(member, organisation, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     with pytest.raises(ValidationError) as error:
