@@ -231,6 +231,8 @@ class MeetingRequest(models.Model):
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", _("declined")
         PROPOSED = "proposed", _("other time proposed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        CANCELLED = "cancelled", _("cancelled")
 
     MESSAGE_MAX_LENGTH = 2000
 

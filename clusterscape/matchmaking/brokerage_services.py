@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -552,7 +552,11 @@ def request_meeting(
         errors["recipient"] = [_("You cannot meet yourself.")]
     elif recipient.organisation_id == sender.organisation_id:
         errors["recipient"] = [_("You cannot meet your own organisation.")]
-    elif MeetingRequest.objects.filter(sender=sender, recipient=recipient).exists():
+    elif (
+        MeetingRequest.objects.filter(sender=sender, recipient=recipient)
+        .exclude(status__in=CLOSED_BY_A_SIDE)
+        .exists()
+    ):
         errors["recipient"] = [_("You have asked this participant for a meeting already.")]
     if not registration_is_open(brokerage):
         errors["brokerage"] = [_("Registration for this event is closed.")]
@@ -563,8 +567,17 @@ def request_meeting(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        meeting_request = MeetingRequest.objects.create(
-            brokerage=brokerage, sender=sender, recipient=recipient, message=message.strip()
+        # a request withdrawn or cancelled before is asked again
+        meeting_request, _created = MeetingRequest.objects.update_or_create(
+            sender=sender,
+            recipient=recipient,
+            defaults={
+                "brokerage": brokerage,
+                "message": message.strip(),
+                "status": MeetingRequest.Status.REQUESTED,
+                "proposed_slot": None,
+                "answered_at": None,
+            },
         )
         _notify(
             [sender, recipient],
@@ -788,6 +801,127 @@ def _taken(meeting_request: MeetingRequest, proposal: Slot | None) -> SlotTaken:
         % {"when": _when(proposal.start, meeting_request.brokerage)},
         proposal,
     )
+
+
+# --- cancellations ---------------------------------------------------------------------
+
+OPEN_STATUSES = (MeetingRequest.Status.REQUESTED, MeetingRequest.Status.PROPOSED)
+CLOSED_BY_A_SIDE = (MeetingRequest.Status.WITHDRAWN, MeetingRequest.Status.CANCELLED)
+
+
+def withdraw_meeting_request(meeting_request: MeetingRequest, *, by: AnyUser) -> MeetingRequest:
+    """The sender takes back a request that has no meeting yet; both sides are told."""
+    sender, recipient = meeting_request.sender, meeting_request.recipient
+    require(can_act_for_organisation(by, sender.organisation))
+    with transaction.atomic():
+        _lock(sender, recipient)
+        fresh = MeetingRequest.objects.select_for_update().get(pk=meeting_request.pk)
+        if fresh.status == MeetingRequest.Status.ACCEPTED:
+            raise ValidationError(
+                {"status": [_("The meeting is booked; cancel the meeting instead.")]}
+            )
+        if fresh.status not in OPEN_STATUSES:
+            raise ValidationError({"status": [_("This request is closed already.")]})
+        fresh.status = MeetingRequest.Status.WITHDRAWN
+        fresh.answered_at = now()
+        fresh.save(update_fields=["status", "answered_at"])
+        _notify(
+            [sender, recipient],
+            _("%(name)s has withdrawn the meeting request at %(event)s")
+            % {"name": sender.organisation.name, "event": fresh.brokerage.event.title},
+            "",
+            _link(fresh.brokerage),
+        )
+    return fresh
+
+
+def cancel_meeting(meeting: Meeting, *, by: AnyUser) -> MeetingRequest:
+    """Either side cancels a booked meeting before it begins: its slot and table are free
+    again, and both sides are told."""
+    meeting_request = meeting.request
+    sender, recipient = meeting_request.sender, meeting_request.recipient
+    if can_act_for_organisation(by, sender.organisation):
+        side = sender
+    else:
+        require(can_act_for_organisation(by, recipient.organisation))
+        side = recipient
+    if meeting.slot_start <= now():
+        raise ValidationError({"meeting": [_("A meeting that has begun cannot be cancelled.")]})
+    brokerage = meeting_request.brokerage
+    with transaction.atomic():
+        _lock(sender, recipient)
+        if not Meeting.objects.select_for_update().filter(pk=meeting.pk).exists():
+            raise ValidationError({"meeting": [_("This meeting has been cancelled already.")]})
+        Meeting.objects.filter(pk=meeting.pk).delete()  # its seats go with it
+        MeetingRequest.objects.filter(pk=meeting_request.pk).update(
+            status=MeetingRequest.Status.CANCELLED, answered_at=now()
+        )
+        _notify(
+            [sender, recipient],
+            _("Meeting cancelled: %(a)s and %(b)s at %(when)s")
+            % {
+                "a": sender.organisation.name,
+                "b": recipient.organisation.name,
+                "when": _when(meeting.slot_start, brokerage),
+            },
+            _("Cancelled by %(name)s.") % {"name": side.organisation.name},
+            _link(brokerage),
+        )
+    meeting_request.refresh_from_db()
+    return meeting_request
+
+
+def withdraw_registration(participant: Participant, *, by: AnyUser) -> None:
+    """The participant leaves the event before the meetings begin: its requests and booked
+    meetings are cancelled (the others' slots and tables free again), and everyone it was
+    to meet or had asked is told."""
+    require(can_act_for_organisation(by, participant.organisation))
+    brokerage = participant.brokerage
+    first = _first_meeting(brokerage, brokerage.zone)
+    if first is not None and now() >= first:
+        raise ValidationError(
+            {"participant": [_("The meetings have begun; the registration cannot be withdrawn.")]}
+        )
+    with transaction.atomic():
+        _lock(participant)
+        requests = list(
+            MeetingRequest.objects.filter(
+                models.Q(sender=participant) | models.Q(recipient=participant)
+            )
+            .filter(status__in=(*OPEN_STATUSES, MeetingRequest.Status.ACCEPTED))
+            .select_related("sender__organisation", "recipient__organisation", "sender__user")
+            .select_related("recipient__user", "meeting")
+        )
+        name, event = participant.organisation.name, brokerage.event.title
+        notes = [
+            (
+                [participant],
+                _("You have withdrawn from %(event)s") % {"event": event},
+                ngettext(
+                    "%(count)d meeting or request is cancelled.",
+                    "%(count)d meetings and requests are cancelled.",
+                    len(requests),
+                )
+                % {"count": len(requests)},
+                reverse("brokerage:detail", kwargs={"slug": brokerage.event.slug}),
+            )
+        ]
+        for meeting_request in requests:
+            other = (
+                meeting_request.recipient
+                if meeting_request.sender_id == participant.pk
+                else meeting_request.sender
+            )
+            meeting = getattr(meeting_request, "meeting", None)
+            subject = (
+                _("Meeting cancelled: %(name)s has withdrawn from %(event)s (%(when)s)")
+                % {"name": name, "event": event, "when": _when(meeting.slot_start, brokerage)}
+                if meeting is not None
+                else _("%(name)s has withdrawn from %(event)s") % {"name": name, "event": event}
+            )
+            notes.append(([other], subject, "", _link(brokerage)))
+        _notify_all(notes)
+        participant.delete()  # its requests, meetings, seats and availability go with it
 
 
 # --- outcomes --------------------------------------------------------------------------

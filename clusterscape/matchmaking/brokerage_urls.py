@@ -44,6 +44,17 @@ urlpatterns = [
         views.brokerage_dashboard,
         name="dashboard",
     ),
+    path(
+        "events/<slug:slug>/brokerage/requests/<int:pk>/withdraw/",
+        views.brokerage_withdraw_request,
+        name="withdraw-request",
+    ),
+    path(
+        "events/<slug:slug>/brokerage/meetings/<int:pk>/cancel/",
+        views.brokerage_cancel_meeting,
+        name="cancel-meeting",
+    ),
+    path("events/<slug:slug>/brokerage/withdraw/", views.brokerage_withdraw, name="withdraw"),
     path("events/<slug:slug>/brokerage/setup/", setup_views.brokerage_setup, name="setup"),
     path(
         "events/<slug:slug>/brokerage/days/add/",

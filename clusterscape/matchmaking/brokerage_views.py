@@ -7,6 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,7 +61,11 @@ def brokerage_detail(request: HttpRequest, slug: str) -> HttpResponse:
     participants = list(participants_of(brokerage, **filters))
     matches = scored(me, participants) if me else {}
     requested = (
-        set(MeetingRequest.objects.filter(sender=me).values_list("recipient_id", flat=True))
+        set(
+            MeetingRequest.objects.filter(sender=me)
+            .exclude(status__in=services.CLOSED_BY_A_SIDE)
+            .values_list("recipient_id", flat=True)
+        )
         if me
         else set()
     )
@@ -267,6 +272,74 @@ def brokerage_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as error:
         _errors(request, error)
     return redirect("brokerage:agenda", slug=slug)
+
+
+@login_required
+@require_POST
+def brokerage_withdraw_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    brokerage = brokerage_of(slug)
+    meeting_request = get_object_or_404(
+        MeetingRequest.objects.select_related("sender__organisation", "recipient__organisation"),
+        pk=pk,
+        brokerage=brokerage,
+    )
+    try:
+        services.withdraw_meeting_request(meeting_request, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Your request is withdrawn."))
+    return redirect("brokerage:agenda", slug=slug)
+
+
+@login_required
+@require_POST
+def brokerage_cancel_meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    brokerage = brokerage_of(slug)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related(
+            "request__sender__organisation", "request__recipient__organisation"
+        ),
+        pk=pk,
+        brokerage=brokerage,
+    )
+    try:
+        services.cancel_meeting(meeting, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The meeting is cancelled; both sides are told."))
+    return redirect("brokerage:agenda", slug=slug)
+
+
+@login_required
+def brokerage_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    """Withdraw the registration, after a page that says what it cancels."""
+    brokerage = brokerage_of(slug)
+    me = participant_for(brokerage, request.user)
+    if me is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.withdraw_registration(me, by=request.user)
+        except ValidationError as error:
+            _errors(request, error)
+            return redirect("brokerage:agenda", slug=slug)
+        messages.success(request, _("Your registration is withdrawn."))
+        return redirect("brokerage:detail", slug=slug)
+    return render(
+        request,
+        "matchmaking/brokerage/withdraw.html",
+        {
+            "brokerage": brokerage,
+            "event": brokerage.event,
+            "me": me,
+            "meetings": len(_meetings_of(me)),
+            "requests": MeetingRequest.objects.filter(
+                Q(sender=me) | Q(recipient=me), status__in=services.OPEN_STATUSES
+            ).count(),
+        },
+    )
 
 
 @login_required
