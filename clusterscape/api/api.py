@@ -35,6 +35,7 @@ api.add_router("/", registry_router)
 api.add_router("/", matchmaking_router)
 api.add_router("/", "clusterscape.api.routers.funding.router")
 api.add_router("/", content_router)  # news, events, funding calls, projects: reads and writes
+api.add_router("/", "clusterscape.api.routers.brokerage.router")
 errors.install(api)
 
 

@@ -36,7 +36,13 @@ from clusterscape.accounts.models import (
     Version,
 )
 from clusterscape.accounts.services import claim_organisation
+from clusterscape.matchmaking.brokerage_models import Meeting, MeetingRequest
 from clusterscape.matchmaking.models import PartnerRequest
+from clusterscape.matchmaking.tests.brokerage_factories import (
+    brokerage_event,
+    meeting_request,
+    participant,
+)
 from clusterscape.registry.models import Organisation
 from clusterscape.registry.tests.factories import OrganisationFactory
 
@@ -135,7 +141,13 @@ def world():
         deadline=datetime.date.today() + datetime.timedelta(days=30),
         language="en",
     )
+    # a brokerage event where two other organisations meet; the users of the table are
+    # not registered, so every brokerage API write must refuse them
+    brokerage = brokerage_event()
+    meeting = meeting_request(participant(brokerage), participant(brokerage))
     return {
+        "brokerage": brokerage,
+        "meeting_request": meeting,
         "partner_request": partner_request,
         "target": target,
         "outsider": outsider,
@@ -152,6 +164,13 @@ PK_BUILDERS = {
     "matchmaking:request-edit": lambda world: world["partner_request"].pk,
     "matchmaking:request-close": lambda world: world["partner_request"].pk,
 }
+# Keys of routes under a prefix, before KWARGS.
+ROUTE_KWARGS = {
+    "api/v1/brokerage-events/": {
+        "slug": lambda world: world["brokerage"].event.slug,
+        "request_id": lambda world: world["meeting_request"].pk,
+    },
+}
 KWARGS = {
     "slug": lambda world: world["target"].slug,
     "token": lambda world: "not-a-valid-token",
@@ -160,8 +179,14 @@ KWARGS = {
 
 
 def _url(target: Target, world) -> str:
+    routed = next(
+        (keys for prefix, keys in ROUTE_KWARGS.items() if target.route.startswith(prefix)), {}
+    )
+
     def value(match: re.Match) -> str:
         kind, name = (match.group(1) or "str"), match.group(2)
+        if name in routed:
+            return str(routed[name](world))
         if name in KWARGS and kind != "int":
             return str(KWARGS[name](world))
         if kind == "int":
@@ -180,6 +205,8 @@ def _fingerprint():
         list(OrganisationClaim.objects.values_list("pk", "status")),
         ContactPerson.objects.count(),
         ApiToken.objects.count(),
+        list(MeetingRequest.objects.order_by("pk").values_list("pk", "status")),
+        Meeting.objects.count(),
         list(PartnerRequest.objects.order_by("pk").values_list("pk", "status", "updated_at")),
     )
 

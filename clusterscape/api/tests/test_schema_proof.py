@@ -33,8 +33,14 @@ from clusterscape.funding.tests.factories import (
     PartnershipFactory,
     RoundFactory,
 )
+from clusterscape.matchmaking.brokerage_models import MeetingRequest
 from clusterscape.matchmaking.models import PartnerRequest
 from clusterscape.matchmaking.requests import publish_partner_request
+from clusterscape.matchmaking.tests.brokerage_factories import (
+    brokerage_event,
+    meeting_request,
+    participant,
+)
 from clusterscape.matchmaking.tests.factories import matched_organisation
 from clusterscape.registry.models import PartnerLink
 from clusterscape.registry.tests.factories import SourceFactory
@@ -56,9 +62,12 @@ EXAMPLES = int(os.environ.get("API_PROOF_EXAMPLES", 12))
 
 
 # Real keys, so that detail operations answer 200 as well as 404.
-def _known_keys(path: str, request_id: int) -> dict[str, object]:
-    keys = {"request_id": request_id, "year": 2015}
+def _known_keys(path: str, landscape: dict) -> dict[str, object]:
+    keys = {"request_id": landscape["request_id"], "year": 2015}
     keys["slug"] = "interspin" if path.startswith("/api/v1/funding/") else "biorn"
+    if path.startswith("/api/v1/brokerage-events/"):
+        keys["slug"] = landscape["brokerage"]
+        keys["request_id"] = landscape["meeting_request_id"]
     return keys
 
 
@@ -110,8 +119,16 @@ def landscape():
     round = RoundFactory(programme=programme, year=2015)
     grant = DatedGrantFactory(application__round=round, application__organisation=biorn)
     PartnershipFactory(grant=grant, partner_country_id="FR", stage=Partnership.Stage.MOU)
+    brokerage = brokerage_event()
+    at_event = participant(brokerage, organisation=biorn)
+    meeting_request(participant(brokerage, organisation=lyon), at_event)
     _token, raw = create_api_token(manager, name="proof", organisations=[biorn])
-    return {"request_id": partner_request.pk, "token": {"Authorization": f"Bearer {raw}"}}
+    return {
+        "request_id": partner_request.pk,
+        "brokerage": brokerage.event.slug,
+        "meeting_request_id": MeetingRequest.objects.get().pk,
+        "token": {"Authorization": f"Bearer {raw}"},
+    }
 
 
 def _strategy(operation, known: dict[str, object]):
@@ -150,10 +167,12 @@ def test_every_operation_conforms_to_the_schema(in_process_requests, landscape):
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        @given(case=_strategy(operation, _known_keys(operation.path, landscape["request_id"])))
+        @given(case=_strategy(operation, _known_keys(operation.path, landscape)))
         def check(case):
-            # reads as anyone; writes as biorn's manager (other organisations: 403)
-            response = case.call(headers=None if case.method == "GET" else landscape["token"])
+            # reads as anyone, a participant's own reads and every write as biorn's manager
+            # (other organisations: 403)
+            own = case.method != "GET" or "/meeting-requests" in case.path or "/agenda" in case.path
+            response = case.call(headers=landscape["token"] if own else None)
             extra = [negative_data_rejection] if case.meta and _is_negative(case) else []
             case.validate_response(response, checks=CHECKS + extra)
 
