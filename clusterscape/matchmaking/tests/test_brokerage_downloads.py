@@ -1,0 +1,77 @@
+"""Downloads of brokerage events: the agenda as a PDF of text, the indicators as CSV."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from pypdf import PdfReader
+
+from clusterscape.accounts.tests.factories import UserFactory
+from clusterscape.matchmaking.brokerage_services import accept_meeting_request
+from clusterscape.registry.models import Country
+
+from .brokerage_factories import brokerage_event, meeting_request, participant
+
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+
+
+def url(name, brokerage, language="en"):
+    with translation.override(language):
+        return reverse(f"brokerage:{name}", args=[brokerage.event.slug])
+
+
+def pdf_text(response) -> str:
+    """The PDF's text as a reader extracts it, with line breaks of wrapped cells as spaces."""
+    reader = PdfReader(io.BytesIO(response.content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_agenda_pdf_lists_meetings_as_text_in_english(client):
+    brokerage = brokerage_event()
+    a = participant(brokerage, name="Alpha Cluster")
+    b = participant(brokerage, name="Münchner Kreis Ørsted", country=Country.objects.get(code="FR"))
+    accept_meeting_request(meeting_request(a, b), by=b.user)
+    client.force_login(a.user)
+
+    response = client.get(url("agenda-pdf", brokerage))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response)
+    assert "Agenda: " + brokerage.event.title in text
+    assert "Times in Europe/Berlin" in text
+    assert "March 12, 2030" in text
+    assert "09:00–09:30" in text  # the event's zone, not UTC (08:00)
+    assert "Münchner Kreis Ørsted" in text
+    assert "France" in text
+
+
+def test_agenda_pdf_in_german(client):
+    brokerage = brokerage_event()
+    a = participant(brokerage, name="Alpha Cluster")
+    b = participant(brokerage, name="Beta", country=Country.objects.get(code="FR"))
+    accept_meeting_request(meeting_request(b, a), by=a.user)
+    client.force_login(a.user)
+
+    response = client.get(url("agenda-pdf", brokerage, "de"))
+
+    text = pdf_text(response)
+    assert "Zeiten in Europe/Berlin" in text
+    assert "12. März 2030" in text
+    assert "Frankreich" in text
+    assert "Tag Zeit Tisch oder Raum Partner Land" in text
+
+
+def test_agenda_pdf_is_only_for_participants(client):
+    brokerage = brokerage_event()
+    assert client.get(url("agenda-pdf", brokerage)).status_code == 302  # to sign in
+    client.force_login(UserFactory())
+    assert client.get(url("agenda-pdf", brokerage)).status_code == 404
+
+
+def test_agenda_page_links_the_pdf(client):
+    brokerage = brokerage_event()
+    client.force_login(participant(brokerage).user)
+    page = client.get(url("agenda", brokerage)).content.decode()
+    assert f'href="{url("agenda-pdf", brokerage)}"' in page
