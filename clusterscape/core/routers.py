@@ -5,22 +5,35 @@ Reads go to a replica only inside `replica_reads()`, which `ReplicaRoutingMiddle
 for GET and HEAD requests of a client that has not written in the last
 DATABASE_REPLICA_PIN_SECONDS. Everything else reads from the primary: other methods,
 requests right after a write by the same client (a cookie marks them), reads inside a
-transaction, management commands and tests. Writes always go to the primary.
+transaction, reads after a write in the same block (a GET that writes reads its own write),
+management commands and tests. Writes always go to the primary.
+
+Raw SQL (the search index) takes its connection from `read_connection(model)`, so it is
+routed like the ORM's reads.
 """
 
 import contextvars
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 
 PRIMARY = "default"
 PIN_COOKIE = "read_primary"
-_replica_reads_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "replica_reads_allowed", default=False
+
+
+@dataclass
+class _ReplicaReads:
+    wrote: bool = False
+
+
+_replica_reads: contextvars.ContextVar[_ReplicaReads | None] = contextvars.ContextVar(
+    "replica_reads", default=None
 )
 
 
@@ -29,23 +42,34 @@ def replicas() -> list[str]:
 
 
 @contextmanager
-def replica_reads() -> Iterator[None]:
-    """Let reads in this block go to a replica (they may lag the primary a little)."""
-    token = _replica_reads_allowed.set(True)
+def replica_reads() -> Iterator[_ReplicaReads]:
+    """Let reads in this block go to a replica (they may lag the primary a little) until the
+    block writes; from then on it reads from the primary."""
+    state = _ReplicaReads()
+    token = _replica_reads.set(state)
     try:
-        yield
+        yield state
     finally:
-        _replica_reads_allowed.reset(token)
+        _replica_reads.reset(token)
+
+
+def read_connection(model: type) -> BaseDatabaseWrapper:
+    """The connection the router picks for reading the model's table, for raw SQL."""
+    return connections[router.db_for_read(model)]
 
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model: type, **hints: object) -> str:
         aliases = replicas()
-        if not aliases or not _replica_reads_allowed.get() or connections[PRIMARY].in_atomic_block:
+        state = _replica_reads.get()
+        if not aliases or state is None or state.wrote or connections[PRIMARY].in_atomic_block:
             return PRIMARY
         return random.choice(aliases)  # noqa: S311 - spreading load, not security
 
     def db_for_write(self, model: type, **hints: object) -> str:
+        state = _replica_reads.get()
+        if state is not None:
+            state.wrote = True
         return PRIMARY
 
     def allow_relation(self, obj1: object, obj2: object, **hints: object) -> bool:
@@ -57,8 +81,9 @@ class PrimaryReplicaRouter:
 
 class ReplicaRoutingMiddleware:
     """GET and HEAD read from replicas unless this client wrote recently; a request with any
-    other method reads from the primary and pins the client's next requests to it for
-    DATABASE_REPLICA_PIN_SECONDS, so it sees its own write before the replicas have it."""
+    other method, or a GET that wrote, reads from the primary and pins the client's next
+    requests to it for DATABASE_REPLICA_PIN_SECONDS, so it sees its own write before the
+    replicas have it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -67,10 +92,13 @@ class ReplicaRoutingMiddleware:
         if not replicas():
             return self.get_response(request)
         if request.method in ("GET", "HEAD") and PIN_COOKIE not in request.COOKIES:
-            with replica_reads():
-                return self.get_response(request)
-        response = self.get_response(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            with replica_reads() as reads:
+                response = self.get_response(request)
+            wrote = reads.wrote
+        else:
+            response = self.get_response(request)
+            wrote = request.method not in ("GET", "HEAD", "OPTIONS")
+        if wrote:
             response.set_cookie(
                 PIN_COOKIE,
                 "1",

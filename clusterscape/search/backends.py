@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from clusterscape.core.routers import read_connection
+
 from . import analysis
 from .models import SearchTerm, SearchTermKey
 
@@ -355,7 +357,7 @@ class PostgresBackend(SearchBackend):
     def known_terms(self, terms: set[str]) -> set[str]:
         if not terms:
             return set()
-        with connection.cursor() as cursor:
+        with read_connection(SearchTerm).cursor() as cursor:
             cursor.execute(
                 "SELECT term FROM search_searchterm WHERE term = ANY(%s)", [sorted(terms)]
             )
@@ -381,7 +383,7 @@ class PostgresBackend(SearchBackend):
         similar 50."""
         found: dict[str, set[str]] = {word: set() for word in budgets}
         near = {word: analysis.edits1(word) for word, budget in budgets.items() if budget}
-        with connection.cursor() as cursor:
+        with read_connection(SearchTerm).cursor() as cursor:
             if near:
                 variants = sorted(set().union(*near.values()))
                 cursor.execute(

@@ -14,19 +14,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from clusterscape.core.i18n import current_language
+from clusterscape.core.routers import read_connection
 from clusterscape.registry.models import Country, Field, Organisation, Programme, State
 
 from . import analysis, sources
 from .backends import SearchBackend, get_backend
 from .lexicon import current_analyzer
-from .models import SearchFacetCount
+from .models import SearchDocument, SearchFacetCount
 from .places import KM_PER_DEGREE
 
 FACETS = ("type", "kind", "country", "state", "field", "programme", "round", "size", "language")
@@ -364,7 +364,8 @@ def _ordering(sort: str, parsed: analysis.ParsedQuery) -> str:
 
 
 def _fetch(sql: str, sql_params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
+    """Run a read of the index where the router sends reads (a replica for public pages)."""
+    with read_connection(SearchDocument).cursor() as cursor:
         cursor.execute(sql, sql_params)
         return cursor.fetchall()
 

@@ -23,6 +23,8 @@ from django.test import Client
 
 from clusterscape.core.routers import replica_reads
 from clusterscape.registry.models import Country, Organisation
+from clusterscape.search.queries import SearchParams, search
+from clusterscape.search.services import index_organisation
 
 primary, replica = sys.argv[1], sys.argv[2]
 call_command("migrate", verbosity=0)
@@ -31,27 +33,47 @@ connections.close_all()
 with sqlite3.connect(primary) as source, sqlite3.connect(replica) as target:
     source.backup(target)
 
-Organisation.objects.create(
-    slug="new-cluster", name="New Cluster", kind="cluster", status="published",
-    country=Country.objects.get(code="DE"),
+germany = Country.objects.get(code="DE")
+new = Organisation.objects.create(
+    slug="new-cluster", name="Quasarwerk Cluster", kind="cluster", status="published",
+    country=germany,
 )
+index_organisation(new)
 print("command reads primary:", Organisation.objects.filter(slug="new-cluster").exists())
+print("search reads primary:", [hit.slug for hit in search(SearchParams(q="Quasarwerk")).hits])
 with replica_reads():
     print("public read from replica:", Organisation.objects.filter(slug="new-cluster").exists())
+    print("search on replica:", [hit.slug for hit in search(SearchParams(q="Quasarwerk")).hits])
     with transaction.atomic():
         print("read in transaction:", Organisation.objects.filter(slug="new-cluster").exists())
+    Organisation.objects.create(
+        slug="written-here", name="Written Here", kind="cluster", status="published",
+        country=germany,
+    )
+    print("read after own write:", Organisation.objects.filter(slug="written-here").exists())
+
+def finds(client, url):
+    response = client.get(url)
+    return response.status_code, "new-cluster" in response.content.decode(), \
+        "read_primary" in response.cookies
 
 visitor = Client()
+print("GET search page:", finds(visitor, "/en/search/?q=Quasarwerk"))
+print("GET search API:", finds(visitor, "/api/v1/search?q=Quasarwerk"))
 print("GET profile:", visitor.get("/en/clusters/new-cluster/").status_code)
 posted = visitor.post("/en/clusters/new-cluster/correction/", {"message": "Moved to Jena."})
 print("POST correction:", posted.status_code, posted.cookies["read_primary"]["max-age"])
 print("GET after own write:", visitor.get("/en/clusters/new-cluster/").status_code)
+print("search after own write:", finds(visitor, "/en/search/?q=Quasarwerk"))
+print("API search after own write:", finds(visitor, "/api/v1/search?q=Quasarwerk"))
 print("GET of another visitor:", Client().get("/en/clusters/new-cluster/").status_code)
 """
 
 
 @pytest.mark.integration
-def test_public_reads_go_to_the_replica_and_own_writes_are_read_from_the_primary(tmp_path):
+def test_public_reads_and_search_go_to_the_replica_and_own_writes_are_read_from_the_primary(
+    tmp_path,
+):
     primary, replica = tmp_path / "primary.sqlite3", tmp_path / "replica.sqlite3"
     env = {
         **os.environ,
@@ -82,11 +104,18 @@ def test_public_reads_go_to_the_replica_and_own_writes_are_read_from_the_primary
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "command reads primary: True",
+        "search reads primary: ['new-cluster']",
         "public read from replica: False",
+        "search on replica: []",
         "read in transaction: True",
+        "read after own write: True",
+        "GET search page: (200, False, False)",
+        "GET search API: (200, False, False)",
         "GET profile: 404",
         "POST correction: 302 7",
         "GET after own write: 200",
+        "search after own write: (200, True, False)",
+        "API search after own write: (200, True, False)",
         "GET of another visitor: 404",
     ]
 
