@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import invitations, services
 from .models import (
     ApiToken,
     ContactPerson,
+    Invitation,
     Membership,
     OrganisationClaim,
     User,
@@ -130,6 +131,36 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         for token in queryset:
             services.revoke_api_token(token, by=token.user)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are sent by managers on their people page; the admin shows and revokes."""
+
+    list_display = ("email", "organisation", "role", "created_at", "accepted_at", "revoked_at")
+    list_filter = ("role",)
+    search_fields = ("email", "organisation__name")
+    readonly_fields = (
+        "organisation",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_by",
+        "accepted_at",
+        "revoked_at",
+    )
+    exclude = ("secret_hash",)
+    actions = ("revoke",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected invitations"))
+    def revoke(self, request, queryset) -> None:
+        for invitation in queryset:
+            invitations.revoke_invitation(invitation, by=request.user)
 
 
 @admin.register(Version)

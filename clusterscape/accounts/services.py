@@ -1,4 +1,4 @@
-"""Every write of the accounts app: sign-up, sessions, two-factor, claims, invitations,
+"""Every write of the accounts app: sign-up, sessions, two-factor, claims,
 validation decisions, contact persons, personal data and API tokens. Views, admin and API
 call these functions."""
 
@@ -45,9 +45,7 @@ from .tokens import TOKEN_PREFIX
 logger = logging.getLogger(__name__)
 
 VERIFY_SALT = "clusterscape.accounts.verify-email"
-INVITE_SALT = "clusterscape.accounts.invitation"
 VERIFY_MAX_AGE = 3 * 24 * 3600
-INVITE_MAX_AGE = 14 * 24 * 3600
 RECOVERY_CODE_COUNT = 10
 
 
@@ -55,7 +53,7 @@ def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _absolute(request: HttpRequest | None, path: str) -> str:
+def absolute_url(request: HttpRequest | None, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
@@ -96,7 +94,7 @@ def verification_token(user: User) -> str:
 
 
 def send_verification(user: User, *, request: HttpRequest | None = None) -> None:
-    link = _absolute(request, reverse("accounts:verify-email", args=[verification_token(user)]))
+    link = absolute_url(request, reverse("accounts:verify-email", args=[verification_token(user)]))
     send_mails_later(
         [
             EmailMessage(
@@ -330,61 +328,6 @@ def register_organisation(user: User, record: dict[str, Any]) -> Organisation:
             user=user, organisation=organisation, role=Membership.Role.MANAGER
         )
     return organisation
-
-
-def invitation_token(organisation: Organisation, email: str, role: str) -> str:
-    return signing.dumps(
-        {"organisation": organisation.pk, "email": email.lower(), "role": role}, salt=INVITE_SALT
-    )
-
-
-def invite_colleague(
-    organisation: Organisation,
-    *,
-    email: str,
-    role: str = Membership.Role.MEMBER,
-    by: User,
-    request: HttpRequest | None = None,
-) -> str:
-    """Send a signed invitation link; whoever signs in with the invited address joins."""
-    permissions.require(permissions.can_manage_organisation(by, organisation))
-    email = User.objects.normalize_email(email.strip())
-    if role not in Membership.Role.values:
-        raise ValidationError({"role": _("Choose member or manager.")})
-    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
-        raise ValidationError({"email": _("This person belongs to the organisation already.")})
-    token = invitation_token(organisation, email, role)
-    link = _absolute(request, reverse("accounts:accept-invitation", args=[token]))
-    send_mails_later(
-        [
-            EmailMessage(
-                _("Invitation to %(organisation)s on clusterscape")
-                % {"organisation": organisation},
-                render_to_string(
-                    "accounts/email/invitation.txt",
-                    {"organisation": organisation, "link": link, "by": by},
-                ),
-                to=[email],
-            )
-        ]
-    )
-    return token
-
-
-def accept_invitation(token: str, *, user: User) -> Membership:
-    try:
-        data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)
-    except signing.BadSignature:
-        raise ValidationError({"token": _("This invitation is invalid or has expired.")}) from None
-    if (user.email or "").lower() != data["email"]:
-        raise ValidationError({"token": _("This invitation was sent to another e-mail address.")})
-    organisation = Organisation.objects.filter(pk=data["organisation"]).first()
-    if organisation is None:
-        raise ValidationError({"token": _("This invitation is invalid or has expired.")})
-    membership, _created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, defaults={"role": data["role"]}
-    )
-    return membership
 
 
 def remove_member(membership: Membership, *, by: User) -> None:

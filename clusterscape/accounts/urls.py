@@ -43,6 +43,11 @@ urlpatterns = [
         name="remove-member",
     ),
     path(
+        "account/organisations/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.revoke_invitation,
+        name="revoke-invitation",
+    ),
+    path(
         "account/organisations/<slug:slug>/validation/",
         views.organisation_validation,
         name="organisation-validation",

@@ -21,7 +21,7 @@ from clusterscape.registry import services as registry_services
 from clusterscape.registry.models import Organisation
 from clusterscape.registry.records import RecordInvalid, record_from_organisation
 
-from . import history, permissions, ratelimit, services
+from . import history, invitations, permissions, ratelimit, services
 from .decorators import two_factor_required
 from .forms import (
     ApiTokenForm,
@@ -44,6 +44,7 @@ from .middleware import TWO_FACTOR_SESSION_KEY
 from .models import (
     ApiToken,
     ContactPerson,
+    Invitation,
     Membership,
     OrganisationClaim,
     User,
@@ -460,7 +461,7 @@ def organisation_people(request: HttpRequest, slug: str) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invite_colleague(
+            invitations.invite_colleague(
                 organisation,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -478,9 +479,22 @@ def organisation_people(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": organisation,
             "people": organisation.people.select_related("user").order_by("user__username"),
+            "invitations": invitations.pending_invitations(organisation),
             "form": form,
         },
     )
+
+
+@login_required
+@require_POST
+def revoke_invitation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation = _managed(request, slug)
+    invitation = get_object_or_404(Invitation, pk=pk, organisation=organisation)
+    invitations.revoke_invitation(invitation, by=request.user)
+    messages.success(
+        request, _("The invitation to %(email)s is revoked.") % {"email": invitation.email}
+    )
+    return redirect("accounts:organisation-people", slug=slug)
 
 
 @login_required
@@ -501,7 +515,7 @@ def remove_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
-            membership = services.accept_invitation(token, user=request.user)
+            membership = invitations.accept_invitation(token, user=request.user)
         except ValidationError as error:
             return render(
                 request,

@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.test import override_settings
 from ninja import NinjaAPI
 
-from clusterscape.accounts import services
+from clusterscape.accounts import invitations, services
 from clusterscape.accounts.history import record_version, versions_of
 from clusterscape.accounts.models import ApiToken, ContactPerson, Membership, User
 from clusterscape.accounts.tokens import authenticate_token, token_may_write
@@ -231,7 +231,9 @@ def test_permission_errors_are_raised_by_services():
     membership = MembershipFactory()
 
     with pytest.raises(PermissionDenied):
-        services.invite_colleague(membership.organisation, email="x@example.org", by=UserFactory())
+        invitations.invite_colleague(
+            membership.organisation, email="x@example.org", by=UserFactory()
+        )
     with pytest.raises(PermissionDenied):
         services.decide_validation(
             membership.organisation, outcome="approved", reason="x", by=membership.user

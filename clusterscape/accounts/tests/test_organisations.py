@@ -1,8 +1,6 @@
-import re
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 
 from clusterscape.accounts import services
@@ -77,41 +75,6 @@ def test_second_open_claim_is_refused():
     assert excinfo.value.message_dict == {
         "organisation": ["Your claim is already waiting for a decision."]
     }
-
-
-def test_manager_invites_colleague_who_joins_with_the_link(
-    client, django_capture_on_commit_callbacks
-):
-    membership = MembershipFactory(organisation__slug="cool-silicon")
-    sign_in_staff(client, membership.user)
-
-    with django_capture_on_commit_callbacks(execute=True):  # mails are queued on commit
-        sent = client.post(
-            "/en/account/organisations/cool-silicon/people/",
-            {"email": "lea@example.org", "role": "member"},
-        )
-    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
-    colleague = UserFactory(username="lea", email="lea@example.org")
-    sign_in_staff(client, colleague)
-    joined = client.post(link)
-
-    assert sent["Location"] == "/en/account/organisations/cool-silicon/people/"
-    assert mail.outbox[0].to == ["lea@example.org"]
-    assert joined["Location"] == "/en/account/"
-    assert Membership.objects.get(user=colleague).role == "member"
-
-
-def test_invitation_for_another_address_is_refused(client):
-    membership = MembershipFactory()
-    token = services.invite_colleague(
-        membership.organisation, email="lea@example.org", by=membership.user
-    )
-    sign_in_staff(client, UserFactory(email="mallory@example.org"))
-
-    response = client.post(f"/en/account/invitation/{token}/")
-
-    assert response.status_code == 400
-    assert Membership.objects.count() == 1
 
 
 def test_manager_removes_member_but_member_cannot_remove(client):
