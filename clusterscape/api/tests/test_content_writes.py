@@ -173,6 +173,20 @@ def test_signed_in_member_without_rights_is_403(client, biorn, optonet):
     assert NewsItem.objects.get() == theirs
 
 
+def test_member_may_not_change_a_published_item_even_with_nothing_to_change(client, biorn):
+    member = User.objects.create_user(username="max", email="max@example.org", password="x")
+    Membership.objects.create(user=member, organisation=biorn, role=Membership.Role.MEMBER)
+    item = NewsItemFactory(slug="ours", organisation=biorn)
+    client.force_login(member)
+
+    empty = send(client, "patch", "news/ours", {})
+    archive = send(client, "patch", "news/ours", {"status": "archived"})
+
+    assert (empty.status_code, archive.status_code) == (403, 403)
+    stored = NewsItem.objects.get(pk=item.pk)
+    assert (stored.status, stored.updated_at) == (Status.PUBLISHED, item.updated_at)
+
+
 def test_manager_changes_and_archives_own_item(client, biorn, token):
     item = NewsItemFactory(slug="ours", organisation=biorn, title="Old title")
 

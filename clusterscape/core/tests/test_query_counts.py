@@ -78,3 +78,54 @@ def test_list_answers_in_a_fixed_number_of_queries(client, path, count):
     landscape(count)
 
     assert queries_for(client, path) == LIST_PAGES[path]
+
+
+# API lists of content: path -> queries, with 1 and with 3 items of each kind
+CONTENT_LISTS = {
+    "/api/v1/news": 3,
+    "/api/v1/news?field=health&language=en&country=DE": 5,
+    "/api/v1/news?q=laser": 6,
+    "/api/v1/events": 3,
+    "/api/v1/events?date_from=2020-01-01&kind=conference": 3,
+    "/api/v1/funding-calls?state=open": 5,
+    "/api/v1/funding-calls": 5,
+    "/api/v1/projects": 7,
+    "/api/v1/projects?country=FR&fields=slug,partners": 8,
+}
+
+
+def content_landscape(count: int) -> None:
+    """`count` public items of each kind, with the relations their records show."""
+    from clusterscape.content.services import sync_index
+    from clusterscape.content.tests.factories import (
+        EventFactory,
+        FundingCallFactory,
+        NewsItemFactory,
+        ProjectFactory,
+        ProjectPartnerFactory,
+        in_days,
+    )
+    from clusterscape.registry.models import Country
+
+    biotechnology = Field.objects.get(slug="biotechnology")
+    france = Country.objects.get(code="FR")
+    for number in range(count):
+        organisation = OrganisationFactory(country_id="DE")
+        news = NewsItemFactory(organisation=organisation, title=f"Laser news {number}")
+        event = EventFactory(organisation=organisation, organiser=organisation, country=france)
+        call = FundingCallFactory(organisation=organisation, deadlines=[in_days(5), in_days(9)])
+        call.eligible_countries.add(france)
+        project = ProjectFactory(organisation=organisation)
+        project.countries.add(france)
+        ProjectPartnerFactory(project=project, organisation=organisation, country=france)
+        for item in (news, event, call, project):
+            item.fields.add(biotechnology)
+            sync_index(item)
+
+
+@pytest.mark.parametrize("path", CONTENT_LISTS)
+@pytest.mark.parametrize("count", [1, 3])
+def test_content_list_answers_in_a_fixed_number_of_queries(client, path, count):
+    content_landscape(count)
+
+    assert queries_for(client, path) == CONTENT_LISTS[path]
