@@ -31,6 +31,12 @@ class ParticipantFiltersForm(AccessibleErrorsMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", "—"), *Organisation.Kind.choices], required=False
     )
+    cooperation = forms.ChoiceField(
+        label=_("Type of cooperation"),
+        choices=[("", "—"), *PartnerRequest.Cooperation.choices],
+        required=False,
+        help_text=_("Offered or sought in the participant's cooperation offers and requests."),
+    )
 
 
 class RegistrationForm(AccessibleErrorsMixin, forms.Form):

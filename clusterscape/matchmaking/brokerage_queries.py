@@ -2,10 +2,11 @@
 
 from collections import Counter
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from clusterscape.accounts.permissions import AnyUser, is_signed_in
+from clusterscape.registry.models import Organisation
 
 from .brokerage_models import BrokerageEvent, Meeting, MeetingOutcome, MeetingRequest, Participant
 from .models import MatchProfile
@@ -16,15 +17,28 @@ from .scoring import score
 
 
 def participants_of(
-    brokerage: BrokerageEvent, *, country: str = "", field: str = "", kind: str = ""
+    brokerage: BrokerageEvent,
+    *,
+    country: str = "",
+    field: str = "",
+    kind: str = "",
+    cooperation: str = "",
 ) -> QuerySet[Participant]:
-    found = brokerage.participants.select_related("organisation__country")
+    """The event's participants whose organisation is published (a new partner's draft
+    organisation stays hidden until an editor publishes it), narrowed by the organisation's
+    country, field or kind and by the type of cooperation of the offers and requests the
+    participant picked."""
+    found = brokerage.participants.select_related("organisation__country").filter(
+        organisation__status=Organisation.Status.PUBLISHED
+    )
     if country:
         found = found.filter(organisation__country__code=country)
     if field:
         found = found.filter(organisation__fields__slug=field)
     if kind:
         found = found.filter(organisation__kind=kind)
+    if cooperation:
+        found = found.filter(partner_requests__cooperation=cooperation)
     return found.distinct()
 
 
@@ -49,6 +63,36 @@ def scored(me: Participant, others: list[Participant]) -> dict[int, Recommendati
     matches = [score(a, b, idf) for b in profiles]
     matches.sort(key=lambda m: (-m.score, m.profile.organisation_id))
     return {r.organisation.pk: r for r in present(a, matches)}
+
+
+def suggested_meetings(
+    me: Participant,
+    matches: dict[int, Recommendation],
+    participants: list[Participant],
+    *,
+    limit: int = 5,
+) -> list[tuple[Participant, Recommendation]]:
+    """The best-scoring participants `me` has neither asked nor met nor been asked by (a
+    withdrawn or cancelled request counts as none), best first; `matches` is what `scored`
+    gave for `participants`."""
+    closed = (MeetingRequest.Status.WITHDRAWN, MeetingRequest.Status.CANCELLED)
+    related = set()
+    for sender, recipient in (
+        MeetingRequest.objects.filter(Q(sender=me) | Q(recipient=me))
+        .exclude(status__in=closed)
+        .values_list("sender_id", "recipient_id")
+    ):
+        related.update((sender, recipient))
+    found = [
+        (participant, matches[participant.organisation_id])
+        for participant in participants
+        if participant.pk not in related
+        and participant.organisation_id != me.organisation_id
+        and participant.organisation_id in matches
+        and matches[participant.organisation_id].match.score > 0
+    ]
+    found.sort(key=lambda item: (-item[1].match.score, item[0].organisation.name, item[0].pk))
+    return found[:limit]
 
 
 def indicators(brokerage: BrokerageEvent) -> dict:

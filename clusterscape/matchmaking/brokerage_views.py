@@ -30,7 +30,13 @@ from .brokerage_models import (
     MeetingRequest,
     Participant,
 )
-from .brokerage_queries import indicators, participant_for, participants_of, scored
+from .brokerage_queries import (
+    indicators,
+    participant_for,
+    participants_of,
+    scored,
+    suggested_meetings,
+)
 from .brokerage_scheduler import run_scheduler
 
 
@@ -57,9 +63,18 @@ def brokerage_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "country": form.cleaned_data["country"].code if form.cleaned_data["country"] else "",
             "field": form.cleaned_data["field"].slug if form.cleaned_data["field"] else "",
             "kind": form.cleaned_data["kind"],
+            "cooperation": form.cleaned_data["cooperation"],
         }
-    participants = list(participants_of(brokerage, **filters))
+    participants = list(participants_of(brokerage, **filters).prefetch_related("partner_requests"))
     matches = scored(me, participants) if me else {}
+    suggestions = []
+    if me:
+        # suggestions come from every participant, whatever the list's filters
+        if any(filters.values()):
+            everyone = list(participants_of(brokerage))
+            suggestions = suggested_meetings(me, scored(me, everyone), everyone)
+        else:
+            suggestions = suggested_meetings(me, matches, participants)
     requested = (
         set(
             MeetingRequest.objects.filter(sender=me)
@@ -83,6 +98,7 @@ def brokerage_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "event": brokerage.event,
             "me": me,
             "rows": rows,
+            "suggestions": suggestions,
             "form": form,
             "registration_open": services.registration_is_open(brokerage),
             "can_organise": services.can_organise(request.user, brokerage),
