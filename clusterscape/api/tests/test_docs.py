@@ -56,3 +56,20 @@ def test_api_description_points_to_the_guide(client):
 
     assert "docs/api.md" in description
     assert "CC BY 4.0" in description
+
+
+def test_openapi_document_links_the_content_feeds_and_calendars(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    described = {
+        "/api/v1/news": ["/en/news/feed/rss/", "/en/news/feed/atom/"],
+        "/api/v1/events": ["/en/events/feed/rss/", "/en/events/calendar.ics"],
+        "/api/v1/funding-calls": ["/en/funding-calls/feed/rss/", "/en/funding-calls/feed/atom/"],
+    }
+
+    for path, urls in described.items():
+        description = paths[path]["get"]["description"]
+        assert [url for url in urls if url not in description] == []
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+    assert "/en/events/calendar.ics" in schema["info"]["description"]
