@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "clusterscape.matchmaking",
     "clusterscape.content",
     "clusterscape.funding",
+    "clusterscape.alerts",
     "clusterscape.api",
 ]
 
@@ -315,6 +316,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clusterscape <noreply@localhost>")
+# The site's address for links in e-mails sent outside a request (alert digests).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # The operator named in the imprint (Impressum); shown as "to be filled in" until set.
 SITE_OPERATOR = {
     "name": os.environ.get("SITE_OPERATOR_NAME", ""),

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("clusterscape.content.urls")),
     path("", include("clusterscape.funding.urls")),
     path("", include("clusterscape.accounts.urls")),
+    path("", include("clusterscape.alerts.urls")),
     prefix_default_language=True,
 )
 

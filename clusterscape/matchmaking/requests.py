@@ -391,15 +391,23 @@ def interests_visible_to(user: AnyUser, request: PartnerRequest) -> QuerySet:
     return interests.filter(organisation__in=member_organisations(user))
 
 
-def requests_for(profile, *, limit: int = 5) -> list[PartnerRequest]:
+def fitting_requests(profile) -> QuerySet[PartnerRequest]:
     """Open requests of other organisations that fit a match profile: in its fields or
-    areas, or looking for partners in its country; nearest deadline first."""
+    areas, or looking for partners in its country."""
     fitting = Q(fields__slug__in=sorted(profile.fields | profile.areas)) | Q(
         fields__parent__slug__in=sorted(profile.areas)
     )
     if profile.country:
         fitting |= Q(target_countries__code=profile.country)
-    found = open_partner_requests().filter(fitting)
+    found = open_partner_requests().filter(
+        pk__in=PartnerRequest.objects.filter(fitting).values("pk")
+    )
     if profile.organisation_id is not None:
         found = found.exclude(organisation_id=profile.organisation_id)
-    return list(found.distinct().order_by("deadline", "pk")[:limit])
+    return found
+
+
+def requests_for(profile, *, limit: int = 5) -> list[PartnerRequest]:
+    """Open requests of other organisations that fit a match profile (fitting_requests),
+    nearest deadline first."""
+    return list(fitting_requests(profile).order_by("deadline", "pk")[:limit])

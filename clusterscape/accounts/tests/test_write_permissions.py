@@ -36,6 +36,7 @@ from clusterscape.accounts.models import (
     Version,
 )
 from clusterscape.accounts.services import claim_organisation
+from clusterscape.alerts.models import Alert
 from clusterscape.matchmaking.brokerage_models import Meeting, MeetingRequest
 from clusterscape.matchmaking.models import PartnerRequest
 from clusterscape.matchmaking.tests.brokerage_factories import (
@@ -62,6 +63,7 @@ PUBLIC_WRITES = {
     "accounts:logout": "signing out",
     "registry:organisation-correction": "visitors suggest corrections to the editors",
     "matchmaking:bookmark": "a visitor's own bookmark list, kept in the visitor's session",
+    "alerts:unsubscribe": "stops alerts by a signed link of a digest (the signature is the right)",
 }
 # Writes every signed-in user may make: they act on the user's own account only.
 OWN_ACCOUNT_WRITES = {
@@ -74,6 +76,8 @@ OWN_ACCOUNT_WRITES = {
     "accounts:register-organisation": "any user may register a new organisation for validation",
     "accounts:claim": "any user may claim an organisation; an editor decides",
     "accounts:accept-invitation": "needs an invitation signed for the user's address",
+    "alerts:alert-list": "saves a request profile as the user's own alert",
+    "alerts:alert-new": "saves a search as the user's own alert",
 }
 SKIPPED = {
     "admin": "the Django admin: staff only (AdminSite.has_permission) and second factor, "
@@ -145,7 +149,10 @@ def world():
     # not registered, so every brokerage API write must refuse them
     brokerage = brokerage_event()
     meeting = meeting_request(participant(brokerage), participant(brokerage))
+    # an alert of the target's manager: nobody else may change or delete it
+    alert = Alert.objects.create(user=manager, kind="search", query={"q": ["x"]}, language="en")
     return {
+        "alert": alert,
         "brokerage": brokerage,
         "meeting_request": meeting,
         "partner_request": partner_request,
@@ -163,6 +170,8 @@ PK_BUILDERS = {
     "accounts:restore-version": lambda world: world["version"].pk,
     "matchmaking:request-edit": lambda world: world["partner_request"].pk,
     "matchmaking:request-close": lambda world: world["partner_request"].pk,
+    "alerts:alert-frequency": lambda world: world["alert"].pk,
+    "alerts:alert-delete": lambda world: world["alert"].pk,
 }
 # Keys of routes under a prefix, before KWARGS.
 ROUTE_KWARGS = {
@@ -208,6 +217,7 @@ def _fingerprint():
         list(MeetingRequest.objects.order_by("pk").values_list("pk", "status")),
         Meeting.objects.count(),
         list(PartnerRequest.objects.order_by("pk").values_list("pk", "status", "updated_at")),
+        list(Alert.objects.order_by("pk").values_list("pk", "frequency", "active")),
     )
 
 

@@ -24,7 +24,7 @@ def test_every_app_with_strings_has_a_german_catalogue():
     places = {str(path.parent.parent.parent.parent.relative_to(ROOT)) for path in GERMAN_CATALOGUES}
     apps = {
         f"clusterscape/{app}"
-        for app in ("accounts", "api", "content", "funding", "matchmaking", "search")
+        for app in ("accounts", "alerts", "api", "content", "funding", "matchmaking", "search")
     }
     assert apps | {"."} <= places
 
