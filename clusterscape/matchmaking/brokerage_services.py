@@ -32,6 +32,7 @@ from clusterscape.content.models import Event
 from clusterscape.core.mail import send_mails_later
 from clusterscape.registry.models import Organisation
 
+from .brokerage_funding import advance_partnerships
 from .brokerage_models import (
     Availability,
     BrokerageEvent,
@@ -930,7 +931,8 @@ def withdraw_registration(participant: Participant, *, by: AnyUser) -> None:
 def record_outcome(
     meeting: Meeting, participant: Participant, *, by: AnyUser, kind: str, note: str = ""
 ) -> MeetingOutcome:
-    """One side's outcome of a meeting that has begun."""
+    """One side's outcome of a meeting that has begun (see brokerage_funding for what it
+    does in the funding programme)."""
     require(can_act_for_organisation(by, participant.organisation))
     if not meeting.seats.filter(participant=participant).exists():
         raise ValidationError({"participant": [_("This participant was not in the meeting.")]})
@@ -943,4 +945,7 @@ def record_outcome(
             meeting=meeting, participant=participant, defaults={"kind": kind, "note": note.strip()}
         )
         outcome.full_clean()
+        # where both organisations are in the internationalisation programme, the outcome
+        # both sides agree on advances their partnership there
+        advance_partnerships(meeting, by=by)
     return outcome
