@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 
 from clusterscape.content import queries as content_queries
 from clusterscape.content.models import FundingCall
+from clusterscape.core.mail import send_mails_later
 from clusterscape.matchmaking import requests as match_requests
 from clusterscape.matchmaking.forms import ExplorerForm
 from clusterscape.matchmaking.models import MatchProfile, PartnerRequest
@@ -272,10 +273,9 @@ def _message(user, sections: list[Section], language: str) -> EmailMultiAlternat
 
 
 def send(messages: list[EmailMultiAlternatives]) -> None:
-    """The one place digests leave: over one connection, in the caller's transaction (a
-    failure rolls the digest back, so the next run sends it)."""
-    with get_connection() as connection:
-        connection.send_messages(messages)
+    """Digests leave through the site's one way for e-mail (core.mail): queued in the
+    caller's transaction, so a digest is sent if and only if its record is written."""
+    send_mails_later(messages)
 
 
 def send_alert_digests(*, now: datetime.datetime | None = None) -> int:

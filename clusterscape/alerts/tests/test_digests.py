@@ -62,17 +62,28 @@ def later(days: int = 0) -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=days, seconds=1)
 
 
+@pytest.fixture
+def send_digests(django_capture_on_commit_callbacks):
+    """Send the digests; mails leave when the digest's transaction commits (core.mail)."""
+
+    def send(**options) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return digests.send_alert_digests(**options)
+
+    return send
+
+
 def links(message) -> list[str]:
     return re.findall(r"^  (http\S+)$", message.body, flags=re.MULTILINE)
 
 
-def test_a_new_matching_request_is_in_the_next_digest_exactly_once(reader, owner):
+def test_a_new_matching_request_is_in_the_next_digest_exactly_once(reader, owner, send_digests):
     search_alert(reader, "q=hydrogen")
     old = PartnerRequest.objects.count()
     matching = publish(owner)
     publish(owner, title="Laser optics partner", seeks="Photonic sensors", fields=["photonics"])
 
-    assert digests.send_alert_digests(now=later()) == 1
+    assert send_digests(now=later()) == 1
 
     (message,) = mail.outbox
     assert message.to == ["rita@example.org"]
@@ -82,46 +93,46 @@ def test_a_new_matching_request_is_in_the_next_digest_exactly_once(reader, owner
     assert links(message) == [f"http://localhost:8000/en/partners/requests/{matching.pk}/"]
     assert old == 0
     # the same period again, and the next day with nothing new: nothing
-    assert digests.send_alert_digests(now=later()) == 0
-    assert digests.send_alert_digests(now=later(days=1)) == 0
+    assert send_digests(now=later()) == 0
+    assert send_digests(now=later(days=1)) == 0
     assert len(mail.outbox) == 1
     assert Digest.objects.count() == 1
 
 
-def test_nothing_new_sends_nothing(reader, owner):
+def test_nothing_new_sends_nothing(reader, owner, send_digests):
     publish(owner)  # before the alert: not new for it
     search_alert(reader, "q=hydrogen")
 
-    assert digests.send_alert_digests(now=later()) == 0
+    assert send_digests(now=later()) == 0
     assert mail.outbox == []
 
 
-def test_all_alerts_of_a_user_come_in_one_digest(reader, owner):
+def test_all_alerts_of_a_user_come_in_one_digest(reader, owner, send_digests):
     search_alert(reader, "q=hydrogen")
     search_alert(reader, "q=laser", frequency="weekly")
     publish(owner)
     publish(owner, title="Laser optics partner", seeks="Laser sensors", fields=["photonics"])
 
-    assert digests.send_alert_digests(now=later()) == 1
+    assert send_digests(now=later()) == 1
 
     (message,) = mail.outbox
     assert message.subject == "clusterscape: 2 new matches for your alerts"
     assert message.body.count("== Saved search: Words: ") == 2
 
 
-def test_weekly_alerts_wait_for_the_next_week(reader, owner):
+def test_weekly_alerts_wait_for_the_next_week(reader, owner, send_digests):
     alert = search_alert(reader, "q=hydrogen", frequency="weekly")
     today = timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())
     Alert.objects.filter(pk=alert.pk).update(last_digest_on=monday)
     publish(owner)
 
-    assert digests.send_alert_digests(now=later()) == 0
+    assert send_digests(now=later()) == 0
     next_monday = timezone.now() + datetime.timedelta(days=7 - today.weekday())
-    assert digests.send_alert_digests(now=next_monday) == 1
+    assert send_digests(now=next_monday) == 1
 
 
-def test_a_search_alert_reports_new_funding_calls_and_organisations(reader):
+def test_a_search_alert_reports_new_funding_calls_and_organisations(reader, send_digests):
     search_alert(reader, "q=hydrogen")
     call = FundingCallFactory(
         title="Hydrogen clusters abroad", summary="Hydrogen partnerships", publish_at=timezone.now()
@@ -135,7 +146,7 @@ def test_a_search_alert_reports_new_funding_calls_and_organisations(reader):
     )
     index_organisation(organisation)
 
-    digests.send_alert_digests(now=later())
+    send_digests(now=later())
 
     (message,) = mail.outbox
     assert sorted(links(message)) == [
@@ -146,7 +157,7 @@ def test_a_search_alert_reports_new_funding_calls_and_organisations(reader):
     assert "Organisation: Hydrogen Valley Network" in message.body
 
 
-def test_a_request_profile_alert_uses_the_match_score(reader, owner):
+def test_a_request_profile_alert_uses_the_match_score(reader, owner, send_digests):
     services.save_profile_alert(
         reader,
         query=QueryDict(
@@ -170,7 +181,7 @@ def test_a_request_profile_alert_uses_the_match_score(reader, owner):
         [Field.objects.get(slug="photonics")]
     )
 
-    digests.send_alert_digests(now=later())
+    send_digests(now=later())
 
     (message,) = mail.outbox
     assert sorted(links(message)) == sorted(
@@ -182,11 +193,11 @@ def test_a_request_profile_alert_uses_the_match_score(reader, owner):
     )
 
 
-def test_the_digest_is_in_the_language_the_user_saved_the_alert_in(reader, owner):
+def test_the_digest_is_in_the_language_the_user_saved_the_alert_in(reader, owner, send_digests):
     search_alert(reader, "q=hydrogen", language="de")
     request = publish(owner)
 
-    digests.send_alert_digests(now=later())
+    send_digests(now=later())
 
     (message,) = mail.outbox
     assert message.subject == "clusterscape: 1 neuer Treffer für Ihre Benachrichtigungen"
@@ -194,10 +205,10 @@ def test_the_digest_is_in_the_language_the_user_saved_the_alert_in(reader, owner
     assert message.extra_headers["Content-Language"] == "de"
 
 
-def test_the_signed_link_stops_an_alert_without_signing_in(client, reader, owner):
+def test_the_signed_link_stops_an_alert_without_signing_in(client, reader, owner, send_digests):
     alert = search_alert(reader, "q=hydrogen")
     publish(owner)
-    digests.send_alert_digests(now=later())
+    send_digests(now=later())
     (message,) = mail.outbox
     stop = re.search(r"Stop this alert: http://localhost:8000(\S+)", message.body).group(1)
 
@@ -213,14 +224,14 @@ def test_the_signed_link_stops_an_alert_without_signing_in(client, reader, owner
     alert.refresh_from_db()
     assert not alert.active
     publish(owner, title="Hydrogen valves")
-    assert digests.send_alert_digests(now=later(days=1)) == 0
+    assert send_digests(now=later(days=1)) == 0
 
 
-def test_the_one_click_header_stops_all_alerts(client, reader, owner):
+def test_the_one_click_header_stops_all_alerts(client, reader, owner, send_digests):
     search_alert(reader, "q=hydrogen")
     search_alert(reader, "q=laser")
     publish(owner)
-    digests.send_alert_digests(now=later())
+    send_digests(now=later())
     header = mail.outbox[0].extra_headers["List-Unsubscribe"]
 
     response = client.post(
@@ -243,7 +254,7 @@ def test_a_forged_link_stops_nothing(client, reader):
     assert alert.active
 
 
-def test_the_command_sends_the_digests(reader, owner):
+def test_the_command_sends_the_digests(reader, owner, django_capture_on_commit_callbacks):
     from io import StringIO
 
     from django.core.management import call_command
@@ -252,8 +263,9 @@ def test_the_command_sends_the_digests(reader, owner):
     publish(owner)
     out = StringIO()
 
-    call_command("send_alert_digests", stdout=out)
-    call_command("send_alert_digests", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_alert_digests", stdout=out)
+        call_command("send_alert_digests", stdout=out)
 
     assert out.getvalue() == "1 digest(s) sent\n0 digest(s) sent\n"
     assert len(mail.outbox) == 1
