@@ -40,6 +40,11 @@ urlpatterns = [
         name="agenda-pdf",
     ),
     path(
+        "events/<slug:slug>/brokerage/indicators.csv",
+        downloads.brokerage_indicators_csv,
+        name="indicators-csv",
+    ),
+    path(
         "events/<slug:slug>/brokerage/dashboard/",
         views.brokerage_dashboard,
         name="dashboard",
