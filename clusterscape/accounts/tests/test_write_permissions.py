@@ -37,6 +37,13 @@ from clusterscape.accounts.models import (
 )
 from clusterscape.accounts.services import claim_organisation
 from clusterscape.alerts.models import Alert
+from clusterscape.content.models import Event, FundingCall, NewsItem, Project
+from clusterscape.content.tests.factories import (
+    EventFactory,
+    FundingCallFactory,
+    NewsItemFactory,
+    ProjectFactory,
+)
 from clusterscape.matchmaking.brokerage_models import Meeting, MeetingRequest
 from clusterscape.matchmaking.models import PartnerRequest
 from clusterscape.matchmaking.tests.brokerage_factories import (
@@ -151,7 +158,16 @@ def world():
     meeting = meeting_request(participant(brokerage), participant(brokerage))
     # an alert of the target's manager: nobody else may change or delete it
     alert = Alert.objects.create(user=manager, kind="search", query={"q": ["x"]}, language="en")
+    # published content of the target: the outsider is a plain member there, and members
+    # change only drafts
+    content = {
+        "news": NewsItemFactory(organisation=target),
+        "events": EventFactory(organisation=target),
+        "funding-calls": FundingCallFactory(organisation=target),
+        "projects": ProjectFactory(organisation=target),
+    }
     return {
+        "content": content,
         "alert": alert,
         "brokerage": brokerage,
         "meeting_request": meeting,
@@ -175,6 +191,10 @@ PK_BUILDERS = {
 }
 # Keys of routes under a prefix, before KWARGS.
 ROUTE_KWARGS = {
+    **{
+        f"api/v1/{kind}/": {"slug": lambda world, kind=kind: world["content"][kind].slug}
+        for kind in ("news", "events", "funding-calls", "projects")
+    },
     "api/v1/brokerage-events/": {
         "slug": lambda world: world["brokerage"].event.slug,
         "request_id": lambda world: world["meeting_request"].pk,
@@ -217,6 +237,10 @@ def _fingerprint():
         list(MeetingRequest.objects.order_by("pk").values_list("pk", "status")),
         Meeting.objects.count(),
         list(PartnerRequest.objects.order_by("pk").values_list("pk", "status", "updated_at")),
+        *(
+            list(model.objects.order_by("pk").values_list("pk", "status", "updated_at"))
+            for model in (NewsItem, Event, FundingCall, Project)
+        ),
         list(Alert.objects.order_by("pk").values_list("pk", "frequency", "active")),
     )
 
