@@ -40,7 +40,11 @@ class ParticipantFiltersForm(AccessibleErrorsMixin, forms.Form):
 
 
 class RegistrationForm(AccessibleErrorsMixin, forms.Form):
-    organisation = NamedChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    """Register one's organisation, or a new partner that is not in the registry yet."""
+
+    organisation = NamedChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
     partner_requests = forms.ModelMultipleChoiceField(
         label=_("Cooperation offers and requests"),
         queryset=PartnerRequest.objects.none(),
@@ -49,13 +53,53 @@ class RegistrationForm(AccessibleErrorsMixin, forms.Form):
         help_text=_("Partner requests of your organisation to show to the other participants."),
     )
 
+    new_name = forms.CharField(label=_("Name"), max_length=255, required=False)
+    new_country = NamedChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        required=False,
+    )
+    new_kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Organisation.Kind.choices,
+        initial=Organisation.Kind.INTERNATIONAL_PARTNER,
+        required=False,
+    )
+    new_website = forms.URLField(
+        label=_("Website"), max_length=500, required=False, assume_scheme="https"
+    )
+    NEW_FIELDS = ("new_name", "new_country", "new_kind", "new_website")
+
     def __init__(self, *args, user: AnyUser, **kwargs):
         super().__init__(*args, **kwargs)
         organisations = member_organisations(user)
+        self.has_organisations = organisations.exists()
         self.fields["organisation"].queryset = organisations
         self.fields["partner_requests"].queryset = PartnerRequest.objects.filter(
             organisation__in=organisations, status=PartnerRequest.Status.OPEN
         )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        new = cleaned.get("new_name", "").strip()
+        if cleaned.get("organisation") and new:
+            raise forms.ValidationError(
+                _("Choose your organisation or enter a new partner organisation, not both.")
+            )
+        if not cleaned.get("organisation") and not new:
+            raise forms.ValidationError(
+                _("Choose your organisation, or enter a new partner organisation below.")
+            )
+        if new:
+            for name in self.NEW_FIELDS[1:]:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Give this for the new organisation."))
+            if cleaned.get("partner_requests"):
+                self.add_error(
+                    "partner_requests", _("A new organisation has no partner requests yet.")
+                )
+        return cleaned
 
 
 class MeetingRequestForm(AccessibleErrorsMixin, forms.Form):

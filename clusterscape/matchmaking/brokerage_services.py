@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -26,6 +27,7 @@ from clusterscape.accounts.permissions import (
     AnyUser,
     can_act_for_organisation,
     can_manage_organisation,
+    is_signed_in,
     require,
 )
 from clusterscape.content.models import Event
@@ -467,6 +469,18 @@ def remove_meeting_day(day: MeetingDay, *, by: AnyUser) -> None:
 # --- registration ----------------------------------------------------------------------
 
 
+def _already_registered(brokerage: BrokerageEvent, organisation: Organisation | None, by) -> str:
+    """Why the organisation or the person cannot register (again), or ""."""
+    if (
+        organisation is not None
+        and Participant.objects.filter(brokerage=brokerage, organisation=organisation).exists()
+    ):
+        return _("This organisation is registered already.")
+    if Participant.objects.filter(brokerage=brokerage, user=by).exists():
+        return _("You have registered an organisation for this event already.")
+    return ""
+
+
 def register_participant(
     brokerage: BrokerageEvent,
     *,
@@ -475,30 +489,91 @@ def register_participant(
     partner_requests: Iterable[PartnerRequest] = (),
 ) -> Participant:
     """Register the organisation, by one of its people, while registration is open; it is
-    available all of every meeting day until it says otherwise."""
+    available all of every meeting day until it says otherwise. Of two registrations of the
+    same organisation or person at the same moment, the database's unique constraints let
+    one win; the other gets the same message as a late one."""
     require(can_act_for_organisation(by, organisation))
     errors: dict[str, list[str]] = {}
     if not registration_is_open(brokerage):
         errors["brokerage"] = [_("Registration for this event is not open.")]
-    if Participant.objects.filter(brokerage=brokerage, organisation=organisation).exists():
-        errors["organisation"] = [_("This organisation is registered already.")]
-    elif Participant.objects.filter(brokerage=brokerage, user=by).exists():
-        errors["organisation"] = [_("You have registered an organisation for this event already.")]
+    if reason := _already_registered(brokerage, organisation, by):
+        errors["organisation"] = [reason]
     partner_requests = list(partner_requests)
     if any(request.organisation_id != organisation.pk for request in partner_requests):
         errors["partner_requests"] = [_("Choose only the organisation's own partner requests.")]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        participant = Participant.objects.create(
-            brokerage=brokerage, organisation=organisation, user=by
-        )
-        participant.partner_requests.set(partner_requests)
-        Availability.objects.bulk_create(
-            Availability(participant=participant, day=day, starts=day.starts, ends=day.ends)
-            for day in brokerage.days.all()
-        )
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                brokerage=brokerage, organisation=organisation, user=by
+            )
+            participant.partner_requests.set(partner_requests)
+            Availability.objects.bulk_create(
+                Availability(participant=participant, day=day, starts=day.starts, ends=day.ends)
+                for day in brokerage.days.all()
+            )
+    except IntegrityError:
+        # registered at the same moment by someone else (or by the same person twice)
+        reason = _already_registered(brokerage, organisation, by)
+        raise ValidationError(
+            {"organisation": [reason or _("This organisation is registered already.")]}
+        ) from None
     return participant
+
+
+def register_new_partner(
+    brokerage: BrokerageEvent,
+    *,
+    by: AnyUser,
+    name: str,
+    country: str,
+    kind: str,
+    website: str,
+) -> Participant:
+    """Register a partner that is not in the registry yet: its organisation is created
+    through the registry's record rules (as every new organisation is) as a draft waiting
+    for validation, hidden from the public until an editor publishes it; the person becomes
+    its manager and registers it."""
+    from clusterscape.accounts.services import register_organisation
+    from clusterscape.registry.records import RecordInvalid
+
+    require(is_signed_in(by))
+    errors: dict[str, list[str]] = {}
+    if not registration_is_open(brokerage):
+        errors["brokerage"] = [_("Registration for this event is not open.")]
+    if reason := _already_registered(brokerage, None, by):
+        errors["organisation"] = [reason]
+    name = name.strip()
+    base = slugify(name)[:90].strip("-") or "partner"
+    slug, number = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    record = {
+        "slug": slug,
+        "name": name,
+        "kind": kind,
+        "country": country.strip().upper(),
+        "website": website.strip(),
+        "source_urls": website.strip(),
+    }
+    columns = {"slug": "name", "source_urls": "website"}
+    try:
+        with transaction.atomic():
+            if errors:
+                raise ValidationError(errors)
+            organisation = register_organisation(by, record)
+            return register_participant(brokerage, by=by, organisation=organisation)
+    except RecordInvalid as invalid:
+        for column, texts in invalid.errors.items():
+            errors.setdefault(columns.get(column, column), []).extend(texts)
+        raise ValidationError(errors) from None
+    except IntegrityError:
+        # the same name registered at the same moment: the slug was taken meanwhile
+        raise ValidationError(
+            {"name": [_("An organisation of this name has just been registered; try again.")]}
+        ) from None
 
 
 def set_availability(

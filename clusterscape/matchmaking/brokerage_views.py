@@ -112,18 +112,40 @@ def brokerage_register(request: HttpRequest, slug: str) -> HttpResponse:
     brokerage = brokerage_of(slug)
     form = RegistrationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.register_participant(
-                brokerage,
-                by=request.user,
-                organisation=form.cleaned_data["organisation"],
-                partner_requests=form.cleaned_data["partner_requests"],
-            )
+            if data["organisation"]:
+                services.register_participant(
+                    brokerage,
+                    by=request.user,
+                    organisation=data["organisation"],
+                    partner_requests=data["partner_requests"],
+                )
+            else:
+                services.register_new_partner(
+                    brokerage,
+                    by=request.user,
+                    name=data["new_name"],
+                    country=data["new_country"].code,
+                    kind=data["new_kind"],
+                    website=data["new_website"],
+                )
         except ValidationError as error:
             for name, texts in error.message_dict.items():
+                if name in ("name", "country", "kind", "website"):
+                    name = f"new_{name}"
                 form.add_error(name if name in form.fields else None, texts)
         else:
-            messages.success(request, _("You are registered."))
+            if data["organisation"]:
+                messages.success(request, _("You are registered."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "You are registered. Your organisation is shown to the other "
+                        "participants once the editors have published its profile."
+                    ),
+                )
             return redirect("brokerage:detail", slug=slug)
     return render(
         request,
