@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from clusterscape.accounts.models import ValidationDecision
 from clusterscape.content import queries as content_queries
 from clusterscape.content.models import FundingCall
 from clusterscape.core.mail import send_mails_later
@@ -81,11 +82,24 @@ def new_items(
     since: datetime.datetime, until: datetime.datetime
 ) -> dict[str, dict[int, datetime.datetime]]:
     """Items that became public in (since, until], with when: published organisations by
-    their creation, open partner requests by their publication, open calls by their
-    publishing time."""
-    organisations = Organisation.objects.filter(
-        status=Organisation.Status.PUBLISHED, created_at__gt=since, created_at__lte=until
-    ).values_list("pk", "created_at")
+    their creation or their approval by an editor, open partner requests by their
+    publication, open calls by their publishing time."""
+    organisations = dict(
+        Organisation.objects.filter(
+            status=Organisation.Status.PUBLISHED, created_at__gt=since, created_at__lte=until
+        ).values_list("pk", "created_at")
+    )
+    approved = (
+        ValidationDecision.objects.filter(
+            decided_at__gt=since,
+            decided_at__lte=until,
+            organisation__status=Organisation.Status.PUBLISHED,
+        )
+        .exclude(outcome=ValidationDecision.Outcome.REJECTED)
+        .values_list("organisation_id", "decided_at")
+    )
+    for pk, when in approved:
+        organisations[pk] = max(when, organisations.get(pk, when))
     partner_requests = (
         match_requests.open_partner_requests()
         .filter(created_at__gt=since, created_at__lte=until)
@@ -97,7 +111,7 @@ def new_items(
         .values_list("pk", "publish_at")
     )
     return {
-        ORGANISATION: dict(organisations),
+        ORGANISATION: organisations,
         REQUEST: dict(partner_requests),
         CALL: dict(calls),
     }

@@ -3,13 +3,16 @@ language; unrelated items do not; the signed link stops alerts without signing i
 
 import datetime
 import re
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.http import QueryDict
 from django.utils import timezone
 
 from clusterscape.accounts.models import Membership, User
+from clusterscape.accounts.services import decide_validation
 from clusterscape.alerts import digests, services
 from clusterscape.alerts.models import Alert, Digest
 from clusterscape.content.services import sync_index
@@ -17,7 +20,7 @@ from clusterscape.content.tests.factories import FundingCallFactory
 from clusterscape.matchmaking import requests
 from clusterscape.matchmaking.models import PartnerRequest
 from clusterscape.matchmaking.tests.factories import matched_organisation
-from clusterscape.registry.models import Field
+from clusterscape.registry.models import Field, Organisation
 from clusterscape.search.services import index_organisation
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -255,10 +258,6 @@ def test_a_forged_link_stops_nothing(client, reader):
 
 
 def test_the_command_sends_the_digests(reader, owner, django_capture_on_commit_callbacks):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     search_alert(reader, "q=hydrogen")
     publish(owner)
     out = StringIO()
@@ -269,3 +268,19 @@ def test_the_command_sends_the_digests(reader, owner, django_capture_on_commit_c
 
     assert out.getvalue() == "1 digest(s) sent\n0 digest(s) sent\n"
     assert len(mail.outbox) == 1
+
+
+def test_an_organisation_approved_after_the_alert_is_new(reader, send_digests):
+    draft = matched_organisation(
+        name="Hydrogen Coast Network", slug="hydrogen-coast", status=Organisation.Status.DRAFT
+    )
+    search_alert(reader, "q=hydrogen")
+    editor = User.objects.create_user(
+        username="eddie", email="eddie@example.org", password="x", platform_role="editor"
+    )
+
+    decide_validation(draft, outcome="approved", reason="Meets the criteria.", by=editor)
+    send_digests(now=later())
+
+    (message,) = mail.outbox
+    assert links(message) == ["http://localhost:8000/en/clusters/hydrogen-coast/"]

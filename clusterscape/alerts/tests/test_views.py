@@ -177,3 +177,14 @@ def test_the_account_page_links_to_the_alerts(client, reader):
     client.force_login(reader)
 
     assert 'href="/en/alerts/">Your alerts</a>' in client.get("/en/account/").content.decode()
+
+
+def test_the_alerts_pages_speak_german(client, reader):
+    client.force_login(reader)
+
+    page = client.get("/de/alerts/").content.decode()
+    new = client.get("/de/alerts/new/?q=wasserstoff").content.decode()
+
+    assert "<h1>Ihre Benachrichtigungen</h1>" in page
+    assert "<dt>Wörter</dt><dd>wasserstoff</dd>" in new
+    assert "Benachrichtigung speichern</button>" in new

@@ -275,3 +275,14 @@ def test_managers_find_the_publish_link_on_the_profile_and_in_their_area(client,
     for page in (owner.get_absolute_url(), "/en/account/", "/en/partners/requests/mine/"):
         assert f'href="{form_url}"' in client.get(page).content.decode(), page
     assert client.get(form_url).status_code == 200
+
+
+def test_the_request_pages_speak_german(client, owner, manager):
+    client.force_login(manager)
+
+    listing = client.get("/de/partners/requests/").content.decode()
+    form = client.get("/de/clusters/leichtbau-sachsen/partners/requests/new/").content.decode()
+
+    assert "Gesuche zeigen</button>" in listing
+    assert "<h1>Ein Partnergesuch veröffentlichen</h1>" in form
+    assert "Art der Zusammenarbeit" in form
