@@ -7,6 +7,17 @@ import platform
 from pathlib import Path
 
 
+def check_bench_database() -> None:
+    """Refuse to write synthetic data anywhere but a bench database (its name or file name
+    contains "bench") or a test database of the test suite: never into the portal's."""
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    final = Path(name).name if connection.vendor == "sqlite" else name
+    if "bench" not in final and not final.startswith("test") and "memorydb" not in final:
+        raise SystemExit(f"refusing to write synthetic data into {final or 'the portal database'}")
+
+
 def fresh_database(backend: str) -> None:
     """An empty database for this run (the SQLite file or the PostgreSQL database of
     DATABASE_URL; never the portal's: the bench scripts choose bench-only names)."""

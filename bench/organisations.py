@@ -8,9 +8,10 @@ fields, competences offered and sought, programme memberships with years, member
 bilingual descriptions in the proportions of the shipped data. Every one is marked as
 synthetic: the slug starts with `synthetic-`, the name ends in "(synthetic)", the keywords
 say "synthetic benchmark data" and the source URL is on the reserved `.invalid` domain.
-They are written into the database in DATABASE_URL (see `generate`), which must be a bench
-database, never the portal's: the script refuses a database whose name does not contain
-"bench" (or "test").
+Their member composition adds up to 25 member organisations per organisation on average
+(500,000 at 20,000; `member_compositions`). They are written into the database in
+DATABASE_URL (see `generate`), which must be a bench database, never the portal's: the
+script refuses a database whose name does not contain "bench" (or a test database).
 """
 
 import os
@@ -44,11 +45,37 @@ DESCRIPTION_EN = (
 )
 
 
-def check_bench_database() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    name = url.rpartition("/")[2]
-    if "bench" not in name and "test" not in name:
-        raise SystemExit(f"refusing to write synthetic data into {name or 'the portal database'}")
+# Member organisations at design scale: 500,000 over 20,000 organisations, 25 on average,
+# few large clusters and many small ones (a log-normal spread), in the registry's member
+# composition (Organisation.members_*). The shipped data has no member counts yet, so the
+# shares are an assumption: mostly SMEs, as cluster statistics report.
+MEMBERS_PER_ORGANISATION = 25
+MEMBER_SHARES = {
+    "members_sme": 0.58,
+    "members_large": 0.10,
+    "members_startup": 0.08,
+    "members_research": 0.10,
+    "members_university": 0.05,
+    "members_public": 0.04,
+    "members_other": 0.05,
+}
+
+
+def member_compositions(count: int, rng: random.Random) -> list[dict[str, int]]:
+    """Member counts by kind for `count` organisations, adding up to exactly
+    MEMBERS_PER_ORGANISATION × count member organisations."""
+    total = MEMBERS_PER_ORGANISATION * count
+    weights = [rng.lognormvariate(0, 1) for _ in range(count)]
+    scale = total / sum(weights)
+    sizes = [int(weight * scale) for weight in weights]
+    for index in rng.sample(range(count), total - sum(sizes)):
+        sizes[index] += 1
+    compositions = []
+    for size in sizes:
+        composition = {name: int(size * share) for name, share in MEMBER_SHARES.items()}
+        composition["members_sme"] += size - sum(composition.values())
+        compositions.append(composition)
+    return compositions
 
 
 def records(count: int, rng: random.Random) -> list[dict]:
@@ -67,7 +94,8 @@ def records(count: int, rng: random.Random) -> list[dict]:
                 (city["name"], city["latitude"], city["longitude"])
             )
     result = []
-    for number in range(1, count + 1):
+    compositions = member_compositions(count, random.Random(rng.random()))  # noqa: S311
+    for number, composition in enumerate(compositions, start=1):
         kind = rng.choice(KINDS)
         abroad = rng.random() < INTERNATIONAL
         country = rng.choice(FOREIGN) if abroad else "DE"
@@ -85,7 +113,6 @@ def records(count: int, rng: random.Random) -> list[dict]:
         }
         english = {**values, "kind": kind.replace("-", " "), "field": chosen[0].name_en}
         english.update(a=chosen[-1].name_en, b=rng.choice(fields).name_en)
-        members = rng.randint(15, 400)
         memberships = [
             f"{programme}:{rng.randint(2008, 2024)}"
             for programme in rng.sample(
@@ -106,9 +133,7 @@ def records(count: int, rng: random.Random) -> list[dict]:
                 "longitude": f"{longitude + rng.uniform(-0.05, 0.05):.5f}",
                 "location_precision": "city",
                 "founding_year": str(rng.randint(1990, 2023)),
-                "members_sme": str(members * 6 // 10),
-                "members_large": str(members // 10),
-                "members_research": str(members // 5),
+                **{name: str(value) for name, value in composition.items()},
                 "members_year": "2024",
                 "fields": ";".join(field.slug for field in chosen),
                 "keywords": "synthetic benchmark data;" + chosen[0].name_en.lower(),
@@ -136,8 +161,10 @@ def generate(count: int) -> float:
     at a time with its versions (about 60 queries each), which would take most of an hour
     for 20,000 on this machine.
     """
-    check_bench_database()
+    from bench_support import check_bench_database
     from django.core.management import call_command
+
+    check_bench_database()
     from django.db import transaction
 
     from clusterscape.registry.models import Competence, Organisation, ProgrammeMembership, Source
