@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from clusterscape.accounts.permissions import require
+from clusterscape.accounts.permissions import can_act_for_organisation, require
 from clusterscape.content import calendars
 from clusterscape.content.queries import public_events
 
@@ -289,6 +289,11 @@ def brokerage_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         MeetingRequest.objects.select_related("sender__organisation", "recipient__organisation"),
         pk=pk,
         brokerage=brokerage,
+    )
+    # only the two sides answer (the services check which side may give which answer)
+    require(
+        can_act_for_organisation(request.user, meeting_request.recipient.organisation)
+        or can_act_for_organisation(request.user, meeting_request.sender.organisation)
     )
     answer = request.POST.get("answer", "")
     try:

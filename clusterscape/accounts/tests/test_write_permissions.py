@@ -44,7 +44,13 @@ from clusterscape.content.tests.factories import (
     NewsItemFactory,
     ProjectFactory,
 )
-from clusterscape.matchmaking.brokerage_models import Meeting, MeetingRequest
+from clusterscape.matchmaking.brokerage_models import (
+    BrokerageEvent,
+    Meeting,
+    MeetingDay,
+    MeetingRequest,
+    Participant,
+)
 from clusterscape.matchmaking.models import PartnerRequest
 from clusterscape.matchmaking.tests.brokerage_factories import (
     brokerage_event,
@@ -83,6 +89,8 @@ OWN_ACCOUNT_WRITES = {
     "accounts:register-organisation": "any user may register a new organisation for validation",
     "accounts:claim": "any user may claim an organisation; an editor decides",
     "accounts:accept-invitation": "needs an invitation signed for the user's address",
+    "brokerage:register": "any user registers an organisation they act for, or a new partner "
+    "(a draft for the editors), for an event's meetings while registration is open",
     "alerts:alert-list": "saves a request profile as the user's own alert",
     "alerts:alert-new": "saves a search as the user's own alert",
 }
@@ -188,6 +196,15 @@ PK_BUILDERS = {
     "matchmaking:request-close": lambda world: world["partner_request"].pk,
     "alerts:alert-frequency": lambda world: world["alert"].pk,
     "alerts:alert-delete": lambda world: world["alert"].pk,
+    "brokerage:answer": lambda world: world["meeting_request"].pk,
+    "brokerage:withdraw-request": lambda world: world["meeting_request"].pk,
+    "brokerage:day-edit": lambda world: world["brokerage"].days.get().pk,
+    "brokerage:day-delete": lambda world: world["brokerage"].days.get().pk,
+}
+# Keys of the patterns of one namespace, before ROUTE_KWARGS and KWARGS: the brokerage
+# pages get the event with meetings (organised by neither of the probe's organisations).
+NAMESPACE_KWARGS = {
+    "brokerage": {"slug": lambda world: world["brokerage"].event.slug},
 }
 # Keys of routes under a prefix, before KWARGS.
 ROUTE_KWARGS = {
@@ -208,7 +225,7 @@ KWARGS = {
 
 
 def _url(target: Target, world) -> str:
-    routed = next(
+    routed = NAMESPACE_KWARGS.get(target.name.split(":")[0]) or next(
         (keys for prefix, keys in ROUTE_KWARGS.items() if target.route.startswith(prefix)), {}
     )
 
@@ -236,6 +253,9 @@ def _fingerprint():
         ApiToken.objects.count(),
         list(MeetingRequest.objects.order_by("pk").values_list("pk", "status")),
         Meeting.objects.count(),
+        list(BrokerageEvent.objects.values_list("pk", "registration_closes", "languages")),
+        list(MeetingDay.objects.order_by("pk").values_list("pk", "starts", "ends", "tables")),
+        Participant.objects.count(),
         list(PartnerRequest.objects.order_by("pk").values_list("pk", "status", "updated_at")),
         *(
             list(model.objects.order_by("pk").values_list("pk", "status", "updated_at"))
