@@ -3,10 +3,12 @@ primary (`DATABASE_REPLICA_URLS`, see docs/deploy.md).
 
 Reads go to a replica only inside `replica_reads()`, which `ReplicaRoutingMiddleware` opens
 for GET and HEAD requests of a client that has not written in the last
-DATABASE_REPLICA_PIN_SECONDS. Everything else reads from the primary: other methods,
-requests right after a write by the same client (a cookie marks them), reads inside a
-transaction, reads after a write in the same block (a GET that writes reads its own write),
-management commands and tests. Writes always go to the primary.
+DATABASE_REPLICA_PIN_SECONDS: for anonymous visitors every read, for signed-in users (a
+session cookie) and API clients with a token only the search index's. Everything else reads
+from the primary: other methods, requests right after a write by the same client (a cookie
+marks them), reads inside a transaction, reads after a write in the same block (a GET that
+writes reads its own write), management commands, the worker and tests. Writes always go to
+the primary.
 
 Raw SQL (the search index) takes its connection from `read_connection(model)`, so it is
 routed like the ORM's reads.
@@ -29,6 +31,7 @@ PIN_COOKIE = "read_primary"
 
 @dataclass
 class _ReplicaReads:
+    search_only: bool = False
     wrote: bool = False
 
 
@@ -42,10 +45,11 @@ def replicas() -> list[str]:
 
 
 @contextmanager
-def replica_reads() -> Iterator[_ReplicaReads]:
-    """Let reads in this block go to a replica (they may lag the primary a little) until the
-    block writes; from then on it reads from the primary."""
-    state = _ReplicaReads()
+def replica_reads(*, search_only: bool = False) -> Iterator[_ReplicaReads]:
+    """Let reads in this block (only those of the search index with `search_only`) go to a
+    replica (they may lag the primary a little) until the block writes; from then on it
+    reads from the primary."""
+    state = _ReplicaReads(search_only=search_only)
     token = _replica_reads.set(state)
     try:
         yield state
@@ -64,6 +68,8 @@ class PrimaryReplicaRouter:
         state = _replica_reads.get()
         if not aliases or state is None or state.wrote or connections[PRIMARY].in_atomic_block:
             return PRIMARY
+        if state.search_only and model._meta.app_label != "search":
+            return PRIMARY
         return random.choice(aliases)  # noqa: S311 - spreading load, not security
 
     def db_for_write(self, model: type, **hints: object) -> str:
@@ -80,7 +86,8 @@ class PrimaryReplicaRouter:
 
 
 class ReplicaRoutingMiddleware:
-    """GET and HEAD read from replicas unless this client wrote recently; a request with any
+    """GET and HEAD read from replicas unless this client wrote recently (signed-in users and
+    token clients only search: their own pages read from the primary); a request with any
     other method, or a GET that wrote, reads from the primary and pins the client's next
     requests to it for DATABASE_REPLICA_PIN_SECONDS, so it sees its own write before the
     replicas have it."""
@@ -92,7 +99,11 @@ class ReplicaRoutingMiddleware:
         if not replicas():
             return self.get_response(request)
         if request.method in ("GET", "HEAD") and PIN_COOKIE not in request.COOKIES:
-            with replica_reads() as reads:
+            identified = (
+                settings.SESSION_COOKIE_NAME in request.COOKIES
+                or "HTTP_AUTHORIZATION" in request.META
+            )
+            with replica_reads(search_only=identified) as reads:
                 response = self.get_response(request)
             wrote = reads.wrote
         else:

@@ -67,6 +67,15 @@ print("GET after own write:", visitor.get("/en/clusters/new-cluster/").status_co
 print("search after own write:", finds(visitor, "/en/search/?q=Quasarwerk"))
 print("API search after own write:", finds(visitor, "/api/v1/search?q=Quasarwerk"))
 print("GET of another visitor:", Client().get("/en/clusters/new-cluster/").status_code)
+
+from clusterscape.accounts.models import User
+member = Client()
+member.force_login(User.objects.create_user("reader", "reader@example.org", "a-long-pass-9"))
+print("signed-in GET profile:", member.get("/en/clusters/new-cluster/").status_code)
+print("signed-in search:", finds(member, "/en/search/?q=Quasarwerk"))
+token_client = Client(HTTP_AUTHORIZATION="Bearer not-a-real-token")
+print("token client GET API profile:", token_client.get("/api/v1/organisations/new-cluster").status_code)
+print("anonymous GET API profile:", Client().get("/api/v1/organisations/new-cluster").status_code)
 """
 
 
@@ -117,6 +126,10 @@ def test_public_reads_and_search_go_to_the_replica_and_own_writes_are_read_from_
         "search after own write: (200, True, False)",
         "API search after own write: (200, True, False)",
         "GET of another visitor: 404",
+        "signed-in GET profile: 200",
+        "signed-in search: (200, False, False)",
+        "token client GET API profile: 200",
+        "anonymous GET API profile: 404",
     ]
 
 
