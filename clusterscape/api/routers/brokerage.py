@@ -107,7 +107,9 @@ class MeetingRequestOut(Schema):
     sender: PartyOut
     recipient: PartyOut
     message: str
-    status: str = Field(description="requested, accepted, declined or proposed")
+    status: str = Field(
+        description="requested, accepted, declined, proposed (another time), withdrawn or cancelled"
+    )
     proposed_slot: datetime.datetime | None
     created_at: datetime.datetime
     meeting: MeetingOut | None
@@ -315,14 +317,20 @@ def brokerage_event(request: HttpRequest, slug: str):
     summary="Participants of a brokerage event",
 )
 def brokerage_participants(
-    request: HttpRequest, slug: str, country: str = "", field: str = "", kind: str = ""
+    request: HttpRequest,
+    slug: str,
+    country: str = "",
+    field: str = "",
+    kind: str = "",
+    cooperation: str = "",
 ):
-    """The public part of every participant: organisation, country, fields and the
-    cooperation offers and requests it shows; `country` (ISO 3166-1), `field` (slug) and
-    `kind` narrow them. Nothing of the people or their availability."""
+    """The public part of every participant with a published organisation: organisation,
+    country, fields and the cooperation offers and requests it shows; `country`
+    (ISO 3166-1), `field` (slug), `kind` and `cooperation` (the type of cooperation of its
+    offers and requests) narrow them. Nothing of the people or their availability."""
     brokerage = _brokerage(slug)
     found = participants_of(
-        brokerage, country=country.upper(), field=field, kind=kind
+        brokerage, country=country.upper(), field=field, kind=kind, cooperation=cooperation
     ).prefetch_related("organisation__fields", "partner_requests")
     return [
         {

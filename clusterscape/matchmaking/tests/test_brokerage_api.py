@@ -233,3 +233,24 @@ def test_api_messages_in_german(client):
     client.force_login(UserFactory())
     refused = client.get(api(brokerage, "/agenda").replace("lang=en", "lang=de"))
     assert refused.json()["detail"] == "Sie sind für diese Veranstaltung nicht angemeldet."
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_list_queries_do_not_grow_with_participants(client, django_assert_num_queries, count):
+    brokerage = brokerage_event()
+    people = [participant(brokerage) for _ in range(count)]
+    for sender in people[1:]:
+        meeting_request(sender, people[0])
+    client.get(api(brokerage, "/participants"))  # warm caches (countries, content types)
+    client.force_login(people[0].user)
+
+    with django_assert_num_queries(EXPECTED["participants"]):
+        assert len(client.get(api(brokerage, "/participants")).json()) == count
+    with django_assert_num_queries(EXPECTED["events"]):
+        assert len(client.get("/api/v1/brokerage-events?lang=en").json()) == 1
+    with django_assert_num_queries(EXPECTED["requests"]):
+        assert len(client.get(api(brokerage, "/meeting-requests")).json()) == count - 1
+
+
+# the same at 1 and 3 participants (session and user lookups included)
+EXPECTED = {"participants": 6, "events": 1, "requests": 7}
