@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from clusterscape.accounts.models import ValidationDecision
+from clusterscape.accounts.permissions import member_organisations
 from clusterscape.content import queries as content_queries
 from clusterscape.content.models import FundingCall
 from clusterscape.core.mail import send_mails_later
@@ -220,12 +221,22 @@ def _language(alerts: list[Alert]) -> str:
 
 
 def digest_for(user, alerts: list[Alert], until: datetime.datetime, items) -> list[Section]:
-    """The sections of a user's digest: each alert with its new items not yet reported."""
+    """The sections of a user's digest: each alert with its new items not yet reported,
+    leaving out the user's own organisations and their requests."""
+    own = set(member_organisations(user).values_list("pk", flat=True))
+    mine = {
+        ORGANISATION: own,
+        REQUEST: set(
+            PartnerRequest.objects.filter(organisation__in=own).values_list("pk", flat=True)
+        )
+        if own
+        else set(),
+    }
     sections = []
     for alert in alerts:
         since = alert.checked_until or alert.created_at
         new = {
-            kind: {pk for pk, when in found.items() if when > since}
+            kind: {pk for pk, when in found.items() if when > since} - mine.get(kind, set())
             for kind, found in items.items()
         }
         if not any(new.values()):
@@ -240,7 +251,7 @@ def digest_for(user, alerts: list[Alert], until: datetime.datetime, items) -> li
             if (kind, pk) not in reported
         ]
         if keys:
-            sections.append(Section(alert, describe(alert), items=keys))  # type: ignore[arg-type]
+            sections.append(Section(alert, [], items=keys))  # type: ignore[arg-type]
     return sections
 
 

@@ -284,3 +284,12 @@ def test_an_organisation_approved_after_the_alert_is_new(reader, send_digests):
 
     (message,) = mail.outbox
     assert links(message) == ["http://localhost:8000/en/clusters/hydrogen-coast/"]
+
+
+def test_ones_own_requests_are_not_reported(owner, send_digests):
+    _organisation, manager = owner
+    search_alert(manager, "q=hydrogen")
+    publish(owner)
+
+    assert send_digests(now=later()) == 0
+    assert mail.outbox == []
