@@ -26,6 +26,13 @@ from schemathesis.checks import (
 
 from clusterscape.accounts.models import Membership, User
 from clusterscape.accounts.services import create_api_token
+from clusterscape.content.tests.factories import (
+    EventFactory,
+    FundingCallFactory,
+    NewsItemFactory,
+    ProjectFactory,
+    ProjectPartnerFactory,
+)
 from clusterscape.funding.models import Partnership
 from clusterscape.funding.tests.factories import (
     DatedGrantFactory,
@@ -68,7 +75,19 @@ def _known_keys(path: str, landscape: dict) -> dict[str, object]:
     if path.startswith("/api/v1/brokerage-events/"):
         keys["slug"] = landscape["brokerage"]
         keys["request_id"] = landscape["meeting_request_id"]
+    for prefix, slug in CONTENT_KEYS.items():
+        if path.startswith(prefix):
+            keys["slug"] = slug
     return keys
+
+
+# A published item of each kind of content, biorn's (its manager's token writes them).
+CONTENT_KEYS = {
+    "/api/v1/news/": "biorn-news",
+    "/api/v1/events/": "biorn-event",
+    "/api/v1/funding-calls/": "biorn-call",
+    "/api/v1/projects/": "biorn-project",
+}
 
 
 @pytest.fixture
@@ -122,6 +141,12 @@ def landscape():
     brokerage = brokerage_event()
     at_event = participant(brokerage, organisation=biorn)
     meeting_request(participant(brokerage, organisation=lyon), at_event)
+    NewsItemFactory(slug="biorn-news", organisation=biorn)
+    EventFactory(slug="biorn-event", organisation=biorn, organiser=biorn, country_id="DE")
+    FundingCallFactory(slug="biorn-call", organisation=biorn).eligible_countries.add("FR")
+    ProjectPartnerFactory(
+        project=ProjectFactory(slug="biorn-project", organisation=biorn), organisation=lyon
+    )
     _token, raw = create_api_token(manager, name="proof", organisations=[biorn])
     return {
         "request_id": partner_request.pk,
