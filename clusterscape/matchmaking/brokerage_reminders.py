@@ -2,8 +2,9 @@
 event's time zone) gets one inbox message and e-mail listing them, with the agenda's link.
 Run daily (`manage.py send_brokerage_reminders`).
 
-Running it again sends nothing twice: the reminder's inbox message is its record (its link
-names the day and the participant, `…/agenda/#day-2030-03-12-17`), and each event's day is
+Running it again sends nothing twice: the reminder's inbox message is its record (its link,
+the agenda's full address under SITE_URL, names the day and the participant,
+`…/agenda/#day-2030-03-12-17`), and each event's day is
 handled in one transaction that locks its participants' rows, so two runs at the same time
 wait for each other and the second finds the first one's messages.
 """
@@ -21,8 +22,13 @@ from .models import InboxMessage
 
 
 def _reminder_link(brokerage: BrokerageEvent, day: MeetingDay, participant: Participant) -> str:
-    """The agenda's link, naming the day and the participant reminded (the record)."""
-    return f"{services._link(brokerage)}#day-{day.date.isoformat()}-{participant.pk}"
+    """The agenda's full address (the e-mail is read outside the site), naming the day and
+    the participant reminded: the reminder's record."""
+    return f"{settings.SITE_URL}{services._link(brokerage)}{_marker(day)}{participant.pk}"
+
+
+def _marker(day: MeetingDay) -> str:
+    return f"#day-{day.date.isoformat()}-"
 
 
 def _language(brokerage: BrokerageEvent) -> str:
@@ -68,9 +74,11 @@ def _remind_of_day(brokerage: BrokerageEvent, day: MeetingDay) -> int:
             .order_by("pk")
         )
         links = {p.pk: _reminder_link(brokerage, day, p) for p in participants}
-        already = set(
-            InboxMessage.objects.filter(link__in=links.values()).values_list("link", flat=True)
-        )
+        # reminded already: the links of earlier reminders name the participants (whatever
+        # SITE_URL and language they were sent with)
+        agenda = f"/events/{brokerage.event.slug}/brokerage/agenda/{_marker(day)}"
+        sent = InboxMessage.objects.filter(link__contains=agenda).values_list("link", flat=True)
+        already = {int(link.rsplit("-", 1)[1]) for link in sent if link.rsplit("-", 1)[1].isdigit()}
         meetings = (
             Meeting.objects.filter(day=day)
             .select_related("request__sender__organisation", "request__recipient__organisation")
@@ -109,7 +117,7 @@ def _remind_of_day(brokerage: BrokerageEvent, day: MeetingDay) -> int:
                 links[participant.pk],
             )
             for participant in participants
-            if links[participant.pk] not in already and participant.pk in by_participant
+            if participant.pk not in already and participant.pk in by_participant
         ]
         services._notify_all(notes)
         return len(notes)

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
@@ -54,7 +55,10 @@ def test_participants_with_meetings_tomorrow_get_one_reminder(
     assert alpha.body == (
         "Your meetings on March 12, 2030 (times in Europe/Berlin):\n09:00–09:30, table 1: Beta"
     )
-    assert alpha.link.startswith(f"/en/events/{brokerage.event.slug}/brokerage/agenda/#day-")
+    assert alpha.link == (
+        f"{settings.SITE_URL}/en/events/{brokerage.event.slug}/brokerage/agenda/"
+        f"#day-2030-03-12-{a.pk}"
+    )
     assert sorted(m.to[0] for m in mail.outbox) == sorted([a.user.email, b.user.email])
     assert alpha.link in mail.outbox[0].body
 
@@ -123,4 +127,13 @@ def test_reminders_speak_the_events_language(booked):
     assert reminder.body == (
         "Ihre Gespräche am 12. März 2030 (Zeiten in Europe/Berlin):\n09:00–09:30, Tisch 1: Beta"
     )
-    assert reminder.link.startswith(f"/de/events/{brokerage.event.slug}/brokerage/agenda/")
+    assert reminder.link.startswith(
+        f"{settings.SITE_URL}/de/events/{brokerage.event.slug}/brokerage/agenda/"
+    )
+
+
+def test_a_changed_site_address_sends_nothing_twice(booked, settings):
+    send_brokerage_reminders(now=EVE)
+    settings.SITE_URL = "https://clusterscape.example"
+
+    assert send_brokerage_reminders(now=EVE) == 0
