@@ -352,3 +352,13 @@ def test_export_refuses_unknown_format(client, news):
 
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["format"]
+
+
+def test_errors_speak_the_language_asked_for(client, news):
+    missing = client.get("/api/v1/news/nothing", {"lang": "de"})
+    bad = client.get(
+        "/api/v1/events", {"lang": "de", "date_from": "2026-02-01", "date_to": "2026-01-01"}
+    )
+
+    assert missing.json()["detail"] == "Keine veröffentlichte Nachricht hat diesen Schlüssel."
+    assert bad.json()["errors"] == {"date_to": ["Das Enddatum liegt vor dem Startdatum."]}
