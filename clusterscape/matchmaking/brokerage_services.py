@@ -31,6 +31,7 @@ from clusterscape.accounts.permissions import (
     require,
 )
 from clusterscape.content.models import Event
+from clusterscape.core.cache import public_pages_changed
 from clusterscape.core.mail import send_mails_later
 from clusterscape.registry.models import Organisation
 
@@ -199,6 +200,7 @@ def set_up_brokerage(
     try:
         with transaction.atomic():
             brokerage.save()
+            public_pages_changed()  # the cached event page links to its meetings now
     except IntegrityError:
         # another organiser set the event up at the same moment
         raise ValidationError({"event": [_("This event has a brokerage part already.")]}) from None

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
 from django.urls import reverse
 
 from clusterscape.accounts.models import Membership, User
@@ -412,3 +413,22 @@ def test_admin_changes_the_window_through_the_service(admin_client):
             "Registration must close before the first meeting day begins (03/12/2030 9 a.m.)."
         ]
     }
+
+
+def test_event_page_cached_for_visitors_links_to_the_new_meetings(
+    client, django_capture_on_commit_callbacks
+):
+    event = EventFactory()
+    manager = MembershipFactory(organisation=event.organisation).user
+    link = f'<a href="{url("detail", event)}">'
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=600):
+        assert link not in client.get(event.get_absolute_url()).content.decode()  # cached
+        with django_capture_on_commit_callbacks(execute=True):
+            services.set_up_brokerage(
+                event,
+                by=manager,
+                organiser=event.organisation,
+                registration_opens=event.starts_at - datetime.timedelta(days=9),
+                registration_closes=event.starts_at - datetime.timedelta(days=1),
+            )
+        assert link in client.get(event.get_absolute_url()).content.decode()
