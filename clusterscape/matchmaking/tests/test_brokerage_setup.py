@@ -432,3 +432,35 @@ def test_event_page_cached_for_visitors_links_to_the_new_meetings(
                 registration_closes=event.starts_at - datetime.timedelta(days=1),
             )
         assert link in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_admin_adds_the_brokerage_part_in_its_time_zone(admin_client):
+    event = EventFactory(
+        starts_at=datetime.datetime(2030, 6, 3, 9, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2030, 6, 4, 16, tzinfo=datetime.UTC),
+    )
+    values = {
+        "event": event.pk,
+        "organiser": event.organisation.pk,
+        "registration_opens": "2030-05-01T09:00",
+        "registration_closes": "2030-06-01T18:00",
+        "time_zone": "Asia/Tokyo",
+        "languages": "en, xx",
+        "fee_note": "",
+        "days-TOTAL_FORMS": "0",
+        "days-INITIAL_FORMS": "0",
+        "days-MIN_NUM_FORMS": "0",
+        "days-MAX_NUM_FORMS": "0",
+    }
+    response = admin_client.post("/en/admin/matchmaking/brokerageevent/add/", values)
+    assert response.context["adminform"].form.errors == {"languages": ["Unknown language: xx."]}
+    assert BrokerageEvent.objects.count() == 0
+    response = admin_client.post(
+        "/en/admin/matchmaking/brokerageevent/add/", values | {"languages": "en, ja"}
+    )
+    assert response.status_code == 302
+    brokerage = BrokerageEvent.objects.get()
+    assert (brokerage.languages, brokerage.registration_closes) == (
+        "en,ja",
+        datetime.datetime(2030, 6, 1, 9, tzinfo=datetime.UTC),
+    )
