@@ -126,6 +126,10 @@ class AcceptIn(Schema):
     )
 
 
+class ProposeIn(Schema):
+    slot: datetime.datetime = Field(description="Start of a slot free for both sides.")
+
+
 class AgendaEntryOut(Schema):
     meeting: int
     date: datetime.date
@@ -411,6 +415,25 @@ def accept_meeting_request(request: HttpRequest, slug: str, request_id: int, bod
     except services.SlotTaken as taken:
         refused = ErrorOut(detail=taken.message_dict["slot"][0], errors=taken.message_dict)
         return JsonResponse(refused.model_dump(), status=409)
+    except ValidationError as error:
+        return _invalid(error)
+    return _request_out(_requests_of(answering).get(pk=meeting_request.pk), answering)
+
+
+@router.post(
+    "/brokerage-events/{slug}/meeting-requests/{request_id}/propose",
+    response={200: MeetingRequestOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=AUTH,
+    summary="Propose another time",
+)
+def propose_other_slot(request: HttpRequest, slug: str, request_id: int, body: ProposeIn):
+    """Instead of accepting a request sent to you, propose another slot free for both (the
+    event's slots are in GET /brokerage-events/{slug}); the sender then accepts or declines
+    it."""
+    meeting_request = _open_request(request, slug, request_id)
+    answering = _answering(meeting_request)
+    try:
+        services.propose_other_slot(meeting_request, by=request.user, slot_start=body.slot)
     except ValidationError as error:
         return _invalid(error)
     return _request_out(_requests_of(answering).get(pk=meeting_request.pk), answering)

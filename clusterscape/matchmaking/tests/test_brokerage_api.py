@@ -210,6 +210,37 @@ def test_decline_and_answering_twice(client):
     )
 
 
+def test_propose_another_time_then_the_sender_accepts_it(client):
+    brokerage = brokerage_event()
+    a, b = participant(brokerage), participant(brokerage)
+    request = meeting_request(a, b)
+    client.force_login(b.user)
+    base = api(brokerage, f"/meeting-requests/{request.pk}").replace("?lang=en", "")
+
+    outside = client.post(
+        f"{base}/propose?lang=en",
+        {"slot": "2030-03-12T09:10:00+01:00"},
+        content_type="application/json",
+    )
+    proposed = client.post(
+        f"{base}/propose?lang=en",
+        {"slot": "2030-03-12T10:00:00+01:00"},
+        content_type="application/json",
+    )
+    client.force_login(a.user)
+    accepted = client.post(f"{base}/accept?lang=en", {}, content_type="application/json")
+
+    assert outside.json()["errors"] == {"slot": ["Choose one of the event's meeting slots."]}
+    assert (proposed.json()["status"], proposed.json()["proposed_slot"]) == (
+        "proposed",
+        "2030-03-12T10:00:00+01:00",
+    )
+    assert (accepted.json()["direction"], accepted.json()["meeting"]["start"]) == (
+        "sent",
+        "2030-03-12T10:00:00+01:00",
+    )
+
+
 def test_a_taken_slot_is_409_naming_the_next_free_slot(client):
     brokerage = brokerage_event(tables=1)
     a, b, c, d = (participant(brokerage) for _ in range(4))
