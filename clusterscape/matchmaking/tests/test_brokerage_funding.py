@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from clusterscape.accounts.models import Version
 from clusterscape.funding.models import Partnership
@@ -130,3 +131,14 @@ def test_a_refusal_of_the_funding_rules_writes_nothing(met, monkeypatch):
         ]
     }
     assert list(MeetingOutcome.objects.values_list("participant_id", flat=True)) == [cluster.pk]
+
+
+def test_the_agenda_tells_what_outcomes_do_in_the_programme(client, met):
+    _meeting, cluster, _partner, _partnership = met
+    client.force_login(cluster.user)
+
+    page = client.get(
+        reverse("brokerage:agenda", args=[cluster.brokerage.event.slug])
+    ).content.decode()
+
+    assert "the outcome you both record advances your partnership there" in page
