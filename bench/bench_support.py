@@ -8,13 +8,18 @@ from pathlib import Path
 
 
 def check_bench_database() -> None:
-    """Refuse to write synthetic data anywhere but a bench database (its name or file name
-    contains "bench") or a test database of the test suite: never into the portal's."""
+    """Refuse to write synthetic data anywhere but a bench database (its name, or a SQLite
+    file's name or folder, contains "bench") or a test database of the test suite: never
+    into the portal's."""
     from django.db import connection
 
     name = str(connection.settings_dict["NAME"])
-    final = Path(name).name if connection.vendor == "sqlite" else name
-    if "bench" not in final and not final.startswith("test") and "memorydb" not in final:
+    # a SQLite file counts by its name and its folder's (var/bench/...)
+    parts = [Path(name).parent.name, Path(name).name] if connection.vendor == "sqlite" else [name]
+    final = parts[-1]
+    if not any("bench" in part for part in parts) and not (
+        final.startswith("test") or "memorydb" in final
+    ):
         raise SystemExit(f"refusing to write synthetic data into {final or 'the portal database'}")
 
 

@@ -2,12 +2,15 @@
 database of 20,000 synthetic organisations (plus the shipped real ones).
 
     .venv/bin/python bench/site_bench.py [--backend postgresql|sqlite] [--size 20000]
-                                         [--duration 15] [--concurrency 8] [--reuse]
+                                         [--content 1000000] [--duration 15]
+                                         [--concurrency 8] [--reuse]
 
 1. A database of its own, never the portal's: PostgreSQL from BENCH_PG_URL (default
    postgres://postgres@127.0.0.1:5432/clusterscape_bench, dropped and created) or a SQLite
    file under var/bench/; migrated, the shipped data loaded, then the synthetic
-   organisations of bench/organisations.py (with `--reuse` an existing one is kept).
+   organisations of bench/organisations.py and, with `--content`, the synthetic news,
+   events, calls and projects of bench/content.py, in the search index too (with `--reuse`
+   an existing database is kept).
 2. `collectstatic` (hashed, compressed files), then gunicorn with gunicorn.conf.py as in
    production (DEBUG off, JSON logs, Redis from BENCH_REDIS_URL — default
    redis://127.0.0.1:6379/15, emptied first — when it answers, else local memory).
@@ -64,6 +67,12 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--size", type=int, default=20_000)
+    parser.add_argument(
+        "--content",
+        type=int,
+        default=0,
+        help="synthetic content items too (bench/content.py; 1000000 at design scale)",
+    )
     parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--reuse", action="store_true", help="keep an existing bench database")
@@ -87,10 +96,10 @@ def django_env(database_url: str) -> dict[str, str]:
     return env
 
 
-def prepare_database(backend: str, size: int, reuse: bool) -> str:
+def prepare_database(backend: str, size: int, reuse: bool, content: int = 0) -> str:
     if backend == "sqlite":
         SQLITE_DIR.mkdir(parents=True, exist_ok=True)
-        path = SQLITE_DIR / f"site-{size}.sqlite3"
+        path = SQLITE_DIR / f"site-{size}{f'-{content}' if content else ''}.sqlite3"
         url = f"sqlite:///{path}"
         exists = path.exists()
         if exists and not reuse:
@@ -122,6 +131,8 @@ def prepare_database(backend: str, size: int, reuse: bool) -> str:
     run([python, "manage.py", "migrate", "--no-input", "-v", "0"], env)
     run([python, "manage.py", "load_shipped_data"], env, stdout=subprocess.DEVNULL)
     run([python, "bench/organisations.py", str(size)], env)
+    if content:
+        run([python, "bench/content.py", str(content), "--index"], env)
     if backend == "postgresql":
         analyse = [python, "manage.py", "dbshell", "--", "-c", "VACUUM ANALYZE"]
         run(analyse, env, stdout=subprocess.DEVNULL)
@@ -297,13 +308,14 @@ def main() -> None:
     args = parse_args()
     if shutil.which("hey") is None:
         raise SystemExit("hey is missing: apt-get install hey (make bench does)")
-    database_url = prepare_database(args.backend, args.size, args.reuse)
+    database_url = prepare_database(args.backend, args.size, args.reuse, args.content)
     collect = {**django_env(database_url), "STATIC_MANIFEST": "1"}
     run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], collect)
     cache_url = redis_url()
     report = {
         "backend": args.backend,
         "organisations_synthetic": args.size,
+        "content_items_synthetic": args.content,
         "date": datetime.date.today().isoformat(),
         "machine": machine(),
         "server": "gunicorn (gunicorn.conf.py defaults: 2 × cores + 1 sync workers)",
@@ -327,7 +339,8 @@ def main() -> None:
                 )
     report["machine"]["load_average_1min_after"] = os.getloadavg()[0]
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"site-{args.backend}-{args.size}.json"
+    suffix = f"-content-{args.content}" if args.content else ""
+    path = RESULTS / f"site-{args.backend}-{args.size}{suffix}.json"
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"→ {path.relative_to(ROOT)}")  # noqa: T201
 

@@ -81,3 +81,15 @@ def test_generators_refuse_the_portal_database(monkeypatch):
 
     with pytest.raises(SystemExit, match="refusing to write synthetic data"):
         bench_support.check_bench_database()
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "name", ["/srv/var/bench/site-20000.sqlite3", "clusterscape_bench", "/data/h_bench.sqlite3"]
+)
+def test_generators_accept_bench_databases(monkeypatch, name):
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict, "NAME", name)
+
+    bench_support.check_bench_database()
