@@ -160,6 +160,20 @@ def _first_meeting(brokerage: BrokerageEvent, zone) -> datetime.datetime | None:
     return first.at(first.starts, zone) if first else None
 
 
+def _lock_everyone(brokerage: BrokerageEvent) -> None:
+    """Lock every participant's row (in primary-key order, as bookings and the scheduler
+    do) before anything else: a change of the days or the zone waits for bookings under
+    way, and bookings wait for it, then read the days as changed. The event's and the
+    day's rows are then locked FOR NO KEY UPDATE, which a booking's foreign keys (FOR KEY
+    SHARE) do not wait for."""
+    list(
+        Participant.objects.select_for_update()
+        .filter(brokerage=brokerage)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def set_up_brokerage(
     event: Event,
     *,
@@ -224,7 +238,9 @@ def update_brokerage(
     codes = _language_codes(languages, errors)
     time_zone = time_zone.strip() or brokerage.time_zone
     with transaction.atomic():
-        brokerage = BrokerageEvent.objects.select_for_update().get(pk=brokerage.pk)
+        if time_zone != brokerage.time_zone:
+            _lock_everyone(brokerage)
+        brokerage = BrokerageEvent.objects.select_for_update(no_key=True).get(pk=brokerage.pk)
         if time_zone != brokerage.time_zone and brokerage.meetings.exists():
             errors["time_zone"] = [
                 _("Meetings are booked in this time zone; it cannot change any more.")
@@ -403,7 +419,7 @@ def add_meeting_day(
     require(can_organise(by, brokerage))
     plan = DayPlan(date, starts, ends, slot_minutes, tuple(breaks), tables)
     with transaction.atomic():
-        BrokerageEvent.objects.select_for_update().get(pk=brokerage.pk)
+        BrokerageEvent.objects.select_for_update(no_key=True).get(pk=brokerage.pk)
         day = check_meeting_day(brokerage, plan)
         day.full_clean()
         day.save()
@@ -431,8 +447,9 @@ def update_meeting_day(
     require(can_organise(by, brokerage))
     plan = DayPlan(date, starts, ends, slot_minutes, tuple(breaks), tables)
     with transaction.atomic():
-        BrokerageEvent.objects.select_for_update().get(pk=brokerage.pk)
-        stored = MeetingDay.objects.select_for_update().get(pk=day.pk)
+        _lock_everyone(brokerage)
+        BrokerageEvent.objects.select_for_update(no_key=True).get(pk=brokerage.pk)
+        stored = MeetingDay.objects.select_for_update(no_key=True).get(pk=day.pk)
         changed = check_meeting_day(brokerage, plan, day=stored)
         changed.full_clean()
         changed.save()
@@ -452,7 +469,8 @@ def remove_meeting_day(day: MeetingDay, *, by: AnyUser) -> None:
     """Remove a meeting day that has no booked meetings."""
     require(can_organise(by, day.brokerage))
     with transaction.atomic():
-        BrokerageEvent.objects.select_for_update().get(pk=day.brokerage_id)
+        _lock_everyone(day.brokerage)
+        BrokerageEvent.objects.select_for_update(no_key=True).get(pk=day.brokerage_id)
         count = Meeting.objects.filter(day=day).count()
         if count:
             raise ValidationError(
