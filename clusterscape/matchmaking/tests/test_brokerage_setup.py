@@ -464,3 +464,13 @@ def test_admin_adds_the_brokerage_part_in_its_time_zone(admin_client):
         "en,ja",
         datetime.datetime(2030, 6, 1, 9, tzinfo=datetime.UTC),
     )
+
+
+def test_your_content_leads_from_an_event_to_its_meetings_setup(client):
+    event = EventFactory(title="Partnering Day")
+    client.force_login(MembershipFactory(organisation=event.organisation).user)
+    page = client.get(reverse("content:dashboard")).content.decode()
+    assert (
+        f'<a href="{url("setup", event)}">1:1 partner meetings'
+        '<span class="visually-hidden">: Partnering Day</span></a>'
+    ) in page
