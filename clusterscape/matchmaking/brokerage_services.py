@@ -642,7 +642,11 @@ def request_meeting(
     require(can_act_for_organisation(by, sender.organisation))
     brokerage = sender.brokerage
     errors: dict[str, list[str]] = {}
-    if recipient.brokerage_id != sender.brokerage_id:
+    if (
+        recipient.brokerage_id != sender.brokerage_id
+        # an organisation waiting for validation is off the public list: not to be asked
+        or recipient.organisation.status != Organisation.Status.PUBLISHED
+    ):
         errors["recipient"] = [_("This organisation is not registered for the event.")]
     elif recipient.pk == sender.pk:
         errors["recipient"] = [_("You cannot meet yourself.")]

@@ -17,6 +17,7 @@ from clusterscape.matchmaking.brokerage_models import (
     Participant,
 )
 from clusterscape.matchmaking.models import InboxMessage
+from clusterscape.registry.models import Organisation
 from clusterscape.registry.tests.factories import OrganisationFactory
 
 from .brokerage_factories import DAY, brokerage_event, meeting_request, participant
@@ -128,6 +129,24 @@ def test_request_meeting_with_someone_of_another_event_is_refused():
     assert error.value.message_dict == {
         "recipient": ["This organisation is not registered for the event."]
     }
+
+
+def test_request_meeting_with_a_participant_whose_profile_is_not_yet_public_is_refused():
+    """Such participants are off the participant list; posting their id does not reach them."""
+    brokerage = brokerage_event()
+    a, pending = participant(brokerage), participant(brokerage)
+    Organisation.objects.filter(pk=pending.organisation_id).update(
+        status=Organisation.Status.PENDING
+    )
+    pending.organisation.refresh_from_db()
+
+    with pytest.raises(ValidationError) as error:
+        services.request_meeting(a, pending, by=a.user)
+
+    assert error.value.message_dict == {
+        "recipient": ["This organisation is not registered for the event."]
+    }
+    assert not MeetingRequest.objects.exists()
 
 
 def test_request_meeting_notifies_both_sides():
