@@ -11,6 +11,7 @@ on the account's token page (accounts.tokens). Reads need no token.
 """
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
@@ -35,7 +36,7 @@ def require_token_for(request: HttpRequest, organisation) -> ApiToken:
     """The request's token, if it may write for the organisation; else a 403."""
     token = getattr(request, "auth", None)
     if not isinstance(token, ApiToken) or not token_may_write(token, organisation):
-        raise HttpError(403, "This token may not write for this organisation.")
+        raise HttpError(403, _("This token may not write for this organisation."))
     return token
 
 

@@ -138,13 +138,22 @@ def test_without_valid_credentials_is_401(biorn, headers):
 
 
 def test_token_for_another_organisation_is_403(client, biorn, optonet, token):
-    response = patch(client, {"city": "Jena"}, headers=token, url="/api/v1/organisations/optonet")
+    url = "/api/v1/organisations/optonet?lang=en"
+    response = patch(client, {"city": "Jena"}, headers=token, url=url)
 
     assert (response.status_code, response.json()) == (
         403,
         {"detail": "This token may not write for this organisation.", "errors": {}},
     )
     assert unchanged(optonet)
+
+
+def test_token_for_another_organisation_is_refused_in_german(client, biorn, optonet, token):
+    url = "/api/v1/organisations/optonet?lang=de"
+
+    response = patch(client, {"city": "Jena"}, headers=token, url=url)
+
+    assert response.json()["detail"] == "Dieses Token darf nicht für diese Organisation schreiben."
 
 
 def test_signed_in_manager_of_another_organisation_is_403(client, biorn, optonet, manager):
