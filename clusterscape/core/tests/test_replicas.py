@@ -74,7 +74,8 @@ member.force_login(User.objects.create_user("reader", "reader@example.org", "a-l
 print("signed-in GET profile:", member.get("/en/clusters/new-cluster/").status_code)
 print("signed-in search:", finds(member, "/en/search/?q=Quasarwerk"))
 token_client = Client(HTTP_AUTHORIZATION="Bearer not-a-real-token")
-print("token client GET API profile:", token_client.get("/api/v1/organisations/new-cluster").status_code)
+profile = token_client.get("/api/v1/organisations/new-cluster")
+print("token client GET API profile:", profile.status_code)
 print("anonymous GET API profile:", Client().get("/api/v1/organisations/new-cluster").status_code)
 """
 
