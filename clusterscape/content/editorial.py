@@ -73,6 +73,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "organisations": organisations,
             "is_editor": permissions.is_editor(request.user),
+            # organisers set up an event's 1:1 meetings: managers of its organisation, editors
+            "managed_ids": set(
+                permissions.managed_organisations(request.user).values_list("pk", flat=True)
+            ),
         },
     )
 

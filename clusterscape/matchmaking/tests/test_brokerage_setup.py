@@ -474,3 +474,13 @@ def test_your_content_leads_from_an_event_to_its_meetings_setup(client):
         f'<a href="{url("setup", event)}">1:1 partner meetings'
         '<span class="visually-hidden">: Partnering Day</span></a>'
     ) in page
+
+
+def test_plain_members_see_no_link_to_a_setup_they_may_not_open(client):
+    event = EventFactory(title="Partnering Day")
+    client.force_login(MembershipFactory(organisation=event.organisation, role="member").user)
+
+    page = client.get(reverse("content:dashboard")).content.decode()
+
+    assert "Partnering Day" in page
+    assert url("setup", event) not in page
