@@ -16,7 +16,6 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -28,7 +27,7 @@ from clusterscape.accounts.models import ValidationDecision
 from clusterscape.accounts.permissions import member_organisations
 from clusterscape.content import queries as content_queries
 from clusterscape.content.models import FundingCall
-from clusterscape.core.mail import send_mails_later
+from clusterscape.core.mail import send_mails_later, site_link
 from clusterscape.matchmaking import requests as match_requests
 from clusterscape.matchmaking.forms import ExplorerForm
 from clusterscape.matchmaking.models import MatchProfile, PartnerRequest
@@ -211,10 +210,6 @@ def _titles(found: dict[str, set[int]]) -> dict[tuple[str, int], tuple[str, str]
     return titles
 
 
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _language(alerts: list[Alert]) -> str:
     """The language the user last saved an alert in."""
     return max(alerts, key=lambda alert: (alert.created_at, alert.pk)).language
@@ -267,20 +262,20 @@ def _message(user, sections: list[Section], language: str) -> EmailMultiAlternat
             listed = [(kind, pk) for kind, pk in section.items if (kind, pk) in titles]
             section.more = max(0, len(listed) - MAX_ITEMS_PER_ALERT)
             section.items = [
-                (kind, pk, titles[kind, pk][0], absolute(titles[kind, pk][1]))
+                (kind, pk, titles[kind, pk][0], site_link(titles[kind, pk][1]))
                 for kind, pk in listed[:MAX_ITEMS_PER_ALERT]
             ]
-            section.unsubscribe_url = absolute(
+            section.unsubscribe_url = site_link(
                 reverse("alerts:unsubscribe", args=[services.unsubscribe_token(section.alert)])
             )
-        stop_all = absolute(
+        stop_all = site_link(
             reverse("alerts:unsubscribe", args=[services.unsubscribe_token(user=user)])
         )
         context = {
             "user": user,
             "sections": sections,
             "count": sum(len(section.items) + section.more for section in sections),
-            "alerts_url": absolute(reverse("alerts:alert-list")),
+            "alerts_url": site_link(reverse("alerts:alert-list")),
             "stop_all_url": stop_all,
         }
         subject = render_to_string("alerts/email/digest_subject.txt", context).strip()

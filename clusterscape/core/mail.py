@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,14 @@ logger = logging.getLogger(__name__)
 # Seconds to wait before the 2nd, 3rd, … attempt; after the last one the mails are given up
 # (and stay recorded as failed tasks).
 RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 3600)
+
+
+def site_link(path: str) -> str:
+    """A link for an e-mail, which is read outside the site: the path under SITE_URL (a full
+    address stays as it is)."""
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}{path}"
 
 
 def send_mails_later(messages: Iterable[EmailMessage], *, using: str | None = None) -> None:

@@ -32,7 +32,7 @@ from clusterscape.accounts.permissions import (
 )
 from clusterscape.content.models import Event
 from clusterscape.core.cache import public_pages_changed
-from clusterscape.core.mail import send_mails_later
+from clusterscape.core.mail import send_mails_later, site_link
 from clusterscape.registry.models import Organisation
 
 from .brokerage_funding import advance_partnerships
@@ -108,7 +108,9 @@ def _notify_all(notes: list[tuple[list[Participant], str, str, str]]) -> None:
         for user in users.values():
             messages.append(InboxMessage(user=user, subject=subject[:200], body=body, link=link))
             if user.email:
-                mails.append(EmailMessage(subject, f"{body}\n\n{link}".strip(), to=[user.email]))
+                mails.append(
+                    EmailMessage(subject, f"{body}\n\n{site_link(link)}".strip(), to=[user.email])
+                )
     InboxMessage.objects.bulk_create(messages, batch_size=1000)
     send_mails_later(mails)
 

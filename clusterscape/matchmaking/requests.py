@@ -27,7 +27,7 @@ from clusterscape.accounts.permissions import (
     require,
 )
 from clusterscape.core.cache import public_pages_changed
-from clusterscape.core.mail import send_mails_later
+from clusterscape.core.mail import send_mails_later, site_link
 from clusterscape.registry.models import Country, Field, Organisation
 from clusterscape.search import queries as search_queries
 from clusterscape.search import services as search_services
@@ -311,7 +311,9 @@ def _notify(users: Iterable[User], subject: str, body: str, link: str) -> None:
     for user in {user.pk: user for user in users}.values():
         InboxMessage.objects.create(user=user, subject=subject[:200], body=body, link=link)
         if user.email:
-            send_mails_later([EmailMessage(subject, f"{body}\n\n{link}", to=[user.email])])
+            send_mails_later(
+                [EmailMessage(subject, f"{body}\n\n{site_link(link)}", to=[user.email])]
+            )
 
 
 def express_interest(

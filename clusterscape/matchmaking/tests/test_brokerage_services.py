@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -179,6 +180,8 @@ def test_accept_books_the_first_slot_free_for_both(django_capture_on_commit_call
     )
     assert MeetingRequest.objects.get(pk=second.request_id).status == "accepted"
     assert len(mail.outbox) == 2
+    agenda = f"{settings.SITE_URL}/en/events/{brokerage.event.slug}/brokerage/agenda/"
+    assert mail.outbox[0].body.endswith(agenda)
 
 
 def test_accept_respects_both_availabilities():

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -128,6 +129,8 @@ def test_interest_notifies_both_sides_and_owner_accepts(
         "anna@example.org",
         "claire@example.org",
     ]
+    # an e-mail is read outside the site: its link is a full address
+    assert mail.outbox[0].body.endswith(f"{settings.SITE_URL}{owner.get_absolute_url()}")
     requests.answer_interest(interest, by=manager, accept=True)
     interest.refresh_from_db()
     assert interest.status == ExpressionOfInterest.Status.ACCEPTED
