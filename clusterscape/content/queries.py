@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from clusterscape.registry.models import Country, Field, Organisation
@@ -27,6 +27,32 @@ def is_public(item: ContentItem, now: datetime.datetime | None = None) -> bool:
 
 def public(model: type[ContentItem]) -> QuerySet:
     return model.objects.filter(public_filter())
+
+
+def last_changed(
+    model: type[ContentItem], now: datetime.datetime | None = None
+) -> datetime.datetime | None:
+    """When a public list of the kind last changed (for Last-Modified): the latest write to
+    any item of the kind (published or not, so unpublishing counts), the latest publishing
+    time that has come (a scheduled item turns public without a write) and, for calls, the
+    latest deadline that has passed and the latest that came within the closing-soon
+    window (a call leaves the open list, or joins those closing soon, without a write)."""
+    now = now or timezone.now()
+    found = model.objects.aggregate(
+        written=Max("updated_at"), published=Max("publish_at", filter=Q(publish_at__lte=now))
+    )
+    moments = [found["written"], found["published"]]
+    if model is FundingCall:
+        window = datetime.timedelta(days=CLOSING_SOON_DAYS)
+        deadlines = CallDeadline.objects.aggregate(
+            passed=Max("deadline_at", filter=Q(deadline_at__lte=now)),
+            nearing=Max("deadline_at", filter=Q(deadline_at__lte=now + window)),
+        )
+        moments.append(deadlines["passed"])
+        if deadlines["nearing"] is not None:
+            moments.append(deadlines["nearing"] - window)
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
 
 
 def in_field(queryset: QuerySet, field: Field) -> QuerySet:

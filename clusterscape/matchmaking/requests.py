@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,27 @@ def open_partner_requests() -> QuerySet[PartnerRequest]:
         deadline__gte=today(),
         organisation__status=Organisation.Status.PUBLISHED,
     ).select_related("organisation")
+
+
+def open_requests_last_changed() -> datetime.datetime | None:
+    """When the list of open requests last changed (for Last-Modified): the latest write to
+    any request or organisation (closing one, unpublishing its organisation), and the start
+    of the day after the latest deadline that has passed, when a request left the list
+    without a write."""
+    found = PartnerRequest.objects.aggregate(
+        written=Max("updated_at"), expired=Max("deadline", filter=Q(deadline__lt=today()))
+    )
+    moments = [found["written"], Organisation.objects.aggregate(latest=Max("updated_at"))["latest"]]
+    if found["expired"] is not None:
+        moments.append(
+            datetime.datetime.combine(
+                found["expired"] + datetime.timedelta(days=1),
+                datetime.time.min,
+                timezone.get_current_timezone(),
+            )
+        )
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
 
 
 def filtered_open_requests(

@@ -149,8 +149,10 @@ def fields_with_counts(area: Field | None = None) -> list[tuple[Field, int]]:
 
 
 def organisations_last_changed() -> datetime.datetime | None:
-    """When a published organisation last changed (for Last-Modified)."""
-    return published_organisations().aggregate(latest=Max("updated_at"))["latest"]
+    """When an organisation last changed (for Last-Modified of the published ones): any
+    organisation, so that unpublishing or archiving one (a write to a row that then leaves
+    the published set) counts too."""
+    return Organisation.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
 def countries_with_counts() -> list[tuple[Country, int]]:

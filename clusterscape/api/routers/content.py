@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from clusterscape.content import queries as content_queries
 from clusterscape.content.forms import ListFilterForm
-from clusterscape.content.models import ContentItem, Event, Language
+from clusterscape.content.models import ContentItem, Event, FundingCall, Language, NewsItem, Project
 from clusterscape.registry.models import Country
 from clusterscape.search import queries as search_queries
 from clusterscape.search.analysis import MAX_QUERY_LENGTH
@@ -40,6 +39,7 @@ from ..content_schemas import (
     ProjectOut,
     ProjectPageOut,
 )
+from ..freshness import set_last_modified
 from ..openapi import ERROR_REF
 from ..pages import page_body
 from ..schemas import ErrorOut
@@ -57,6 +57,7 @@ class Kind:
     key: str  # as in exports.CONTENT_COLUMNS
     path: str
     search_kind: str
+    model: type[ContentItem]
     public: Callable[[], QuerySet]
     missing: str  # lazily translated
 
@@ -66,6 +67,7 @@ KINDS = {
         "news",
         "news",
         SearchDocument.Kind.NEWS,
+        NewsItem,
         content_queries.public_news,
         gettext_lazy("No published news item has this key."),
     ),
@@ -73,6 +75,7 @@ KINDS = {
         "events",
         "events",
         SearchDocument.Kind.EVENT,
+        Event,
         content_queries.public_events,
         gettext_lazy("No published event has this key."),
     ),
@@ -80,6 +83,7 @@ KINDS = {
         "calls",
         "funding-calls",
         SearchDocument.Kind.CALL,
+        FundingCall,
         content_queries.public_calls,
         gettext_lazy("No published funding call has this key."),
     ),
@@ -87,6 +91,7 @@ KINDS = {
         "projects",
         "projects",
         SearchDocument.Kind.PROJECT,
+        Project,
         content_queries.public_projects,
         gettext_lazy("No published project has this key."),
     ),
@@ -210,7 +215,7 @@ def _items(queryset: QuerySet, ids: list[int]) -> list[ContentItem]:
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-def _list(request: HttpRequest, kind: Kind):
+def _list(request: HttpRequest, response: HttpResponse, kind: Kind):
     selection = _selection(request, kind)
     if isinstance(selection, JsonResponse):
         return selection
@@ -229,6 +234,7 @@ def _list(request: HttpRequest, kind: Kind):
         total = len(ids)
         items = _items(queryset, ids[offset : offset + page_size])
     results = [exports.content_json(item, kind.key, request, fields=fields) for item in items]
+    set_last_modified(response, content_queries.last_changed(kind.model))
     return page_body(request, page=page, page_size=page_size, total=total, results=results)
 
 
@@ -236,8 +242,7 @@ def _detail(request: HttpRequest, response: HttpResponse, kind: Kind, slug: str)
     item = exports.with_related(kind.public(), kind.key).filter(slug=slug).first()
     if item is None:
         return Status(404, ErrorOut(detail=str(kind.missing)))
-    changed = max(item.updated_at, item.publish_at)
-    response["Last-Modified"] = http_date(changed.timestamp())
+    set_last_modified(response, item.updated_at, item.publish_at)
     return exports.content_json(item, kind.key, request)
 
 
@@ -287,8 +292,8 @@ ERROR_400 = {400: ErrorOut}
     description="Published news, latest first." + LIST_NOTE + FEEDS_NOTE.format(path="news"),
     **LIST_OPTIONS,
 )
-def news_list(request: HttpRequest, params: Query[ContentListQuery]):
-    return _list(request, KINDS["news"])
+def news_list(request: HttpRequest, response: HttpResponse, params: Query[ContentListQuery]):
+    return _list(request, response, KINDS["news"])
 
 
 @router.get("/news/{slug}", response={200: NewsOut, 404: ErrorOut}, summary="One news item")
@@ -313,8 +318,8 @@ def news_detail(request: HttpRequest, response: HttpResponse, slug: str):
     ),
     **LIST_OPTIONS,
 )
-def event_list(request: HttpRequest, params: Query[EventListQuery]):
-    return _list(request, KINDS["events"])
+def event_list(request: HttpRequest, response: HttpResponse, params: Query[EventListQuery]):
+    return _list(request, response, KINDS["events"])
 
 
 @router.get("/events/{slug}", response={200: EventOut, 404: ErrorOut}, summary="One event")
@@ -336,8 +341,8 @@ def event_detail(request: HttpRequest, response: HttpResponse, slug: str):
     ),
     **LIST_OPTIONS,
 )
-def call_list(request: HttpRequest, params: Query[CallListQuery]):
-    return _list(request, KINDS["calls"])
+def call_list(request: HttpRequest, response: HttpResponse, params: Query[CallListQuery]):
+    return _list(request, response, KINDS["calls"])
 
 
 @router.get(
@@ -359,8 +364,8 @@ def call_detail(request: HttpRequest, response: HttpResponse, slug: str):
     ),
     **LIST_OPTIONS,
 )
-def project_list(request: HttpRequest, params: Query[ContentListQuery]):
-    return _list(request, KINDS["projects"])
+def project_list(request: HttpRequest, response: HttpResponse, params: Query[ContentListQuery]):
+    return _list(request, response, KINDS["projects"])
 
 
 @router.get("/projects/{slug}", response={200: ProjectOut, 404: ErrorOut}, summary="One project")

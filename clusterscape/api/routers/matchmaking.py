@@ -4,7 +4,7 @@ expressions of interest."""
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -24,6 +24,7 @@ from clusterscape.registry.models import Organisation
 
 from ..auth import TokenAuth, require_token_for, session_auth
 from ..content_schemas import PartnerRequestIn
+from ..freshness import set_last_modified
 from ..schemas import ErrorOut
 
 router = Router(tags=["matchmaking"])
@@ -190,9 +191,12 @@ def request_out(request: HttpRequest, partner_request: PartnerRequest) -> dict:
 
 
 @router.get("/partner-requests", response=list[PartnerRequestOut], summary="Partner requests")
-def partner_requests(request: HttpRequest, field: str = "", country: str = ""):
+def partner_requests(
+    request: HttpRequest, response: HttpResponse, field: str = "", country: str = ""
+):
     """Open partner requests (not past their deadline), nearest deadline first; `field`
     (slug) and `country` (a target country, ISO 3166-1) narrow them."""
+    set_last_modified(response, partner_requests_queries.open_requests_last_changed())
     found = partner_requests_queries.open_partner_requests().prefetch_related(
         "fields", "target_countries"
     )
@@ -236,12 +240,13 @@ def invalid_request(errors: dict[str, list[str]]) -> JsonResponse:
 
 
 @router.get("/partner-requests/{request_id}", response=PartnerRequestOut, summary="Partner request")
-def partner_request(request: HttpRequest, request_id: int):
+def partner_request(request: HttpRequest, response: HttpResponse, request_id: int):
     found = get_object_or_404(
         PartnerRequest.objects.select_related("organisation"),
         pk=request_id,
         organisation__status=Organisation.Status.PUBLISHED,
     )
+    set_last_modified(response, found.updated_at)
     return request_out(request, found)
 
 

@@ -7,7 +7,6 @@ import io
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -24,6 +23,7 @@ from clusterscape.search.models import SearchDocument
 from .. import exports
 from ..auth import TokenAuth, require_token_for, session_auth
 from ..exports import LICENCE
+from ..freshness import set_last_modified
 from ..openapi import ERROR_REF
 from ..pages import page_body
 from ..schemas import (
@@ -81,12 +81,6 @@ def _records(ids: list[int], request: HttpRequest, fields: list[str]) -> list[di
     ]
 
 
-def _set_last_modified(response: HttpResponse) -> None:
-    changed = registry_queries.organisations_last_changed()
-    if changed is not None:
-        response["Last-Modified"] = http_date(changed.timestamp())
-
-
 @router.get(
     "/organisations",
     response={200: OrganisationPageOut, 400: ErrorOut},
@@ -109,7 +103,7 @@ def organisation_list(
             errors={"fields": [_("Unknown field names; see the record format.")]},
         )
         return JsonResponse(body.model_dump(), status=400)
-    _set_last_modified(response)
+    set_last_modified(response, registry_queries.organisations_last_changed())
     page = form.cleaned_data.get("page") or 1
     page_size = form.cleaned_data.get("page_size") or search_queries.DEFAULT_PAGE_SIZE
     ids, total = _matching_ids(form, page=page, page_size=page_size)
@@ -139,7 +133,7 @@ def organisation_detail(request: HttpRequest, response: HttpResponse, slug: str)
     )
     if organisation is None:
         return Status(404, ErrorOut(detail=_("No published organisation has this key.")))
-    response["Last-Modified"] = http_date(organisation.updated_at.timestamp())
+    set_last_modified(response, organisation.updated_at)
     return exports.organisation_json(organisation, request, fields=list(COLUMNS), detail=True)
 
 
