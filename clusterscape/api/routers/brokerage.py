@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from clusterscape.accounts.models import ApiToken
@@ -27,6 +27,8 @@ from clusterscape.matchmaking.brokerage_models import (
 from clusterscape.matchmaking.brokerage_queries import participants_of
 
 from ..auth import TokenAuth, require_token_for, session_auth
+from ..content_schemas import PageOut
+from ..pages import paged
 from ..schemas import ErrorOut
 
 router = Router(tags=["brokerage"])
@@ -146,6 +148,23 @@ class AgendaOut(Schema):
     organisation: str
     time_zone: str
     meetings: list[AgendaEntryOut]
+
+
+class PagingQuery(Schema):
+    page: int = Field(1, description="1 to 1000.")
+    page_size: int = Field(20, description="At most 100.")
+
+
+class BrokerageEventPageOut(PageOut):
+    results: list[BrokerageEventOut]
+
+
+class ParticipantPageOut(PageOut):
+    results: list[ParticipantOut]
+
+
+class MeetingRequestPageOut(PageOut):
+    results: list[MeetingRequestOut]
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -270,10 +289,14 @@ def _open_request(request: HttpRequest, slug: str, request_id: int) -> MeetingRe
 # --- events and participants ----------------------------------------------------------
 
 
-@router.get("/brokerage-events", response=list[BrokerageEventOut], summary="Brokerage events")
-def brokerage_events(request: HttpRequest, upcoming: bool = False):
-    """Public events with a brokerage part (1:1 meetings), soonest first; `upcoming` keeps
-    those that have not ended."""
+@router.get(
+    "/brokerage-events",
+    response={200: BrokerageEventPageOut, 400: ErrorOut},
+    summary="Brokerage events",
+)
+def brokerage_events(request: HttpRequest, paging: Query[PagingQuery], upcoming: bool = False):
+    """Public events with a brokerage part (1:1 meetings), soonest first, in pages (`page`,
+    `page_size`, links `next` and `previous`); `upcoming` keeps those that have not ended."""
     found = (
         BrokerageEvent.objects.filter(event__in=public_events())
         .select_related("event", "organiser")
@@ -282,7 +305,7 @@ def brokerage_events(request: HttpRequest, upcoming: bool = False):
     )
     if upcoming:
         found = found.filter(event__ends_at__gte=timezone.now())
-    return [_event_out(request, item, item.participant_count) for item in found]
+    return paged(request, found, lambda item: _event_out(request, item, item.participant_count))
 
 
 @router.get(
@@ -317,12 +340,13 @@ def brokerage_event(request: HttpRequest, slug: str):
 
 @router.get(
     "/brokerage-events/{slug}/participants",
-    response={200: list[ParticipantOut], 404: ErrorOut},
+    response={200: ParticipantPageOut, 400: ErrorOut, 404: ErrorOut},
     summary="Participants of a brokerage event",
 )
 def brokerage_participants(
     request: HttpRequest,
     slug: str,
+    paging: Query[PagingQuery],
     country: str = "",
     field: str = "",
     kind: str = "",
@@ -331,32 +355,34 @@ def brokerage_participants(
     """The public part of every participant with a published organisation: organisation,
     country, fields and the cooperation offers and requests it shows; `country`
     (ISO 3166-1), `field` (slug), `kind` and `cooperation` (the type of cooperation of its
-    offers and requests) narrow them. Nothing of the people or their availability."""
+    offers and requests) narrow them. By organisation name, in pages like every list.
+    Nothing of the people or their availability."""
     brokerage = _brokerage(slug)
     found = participants_of(
         brokerage, country=country.upper(), field=field, kind=kind, cooperation=cooperation
     ).prefetch_related("organisation__fields", "partner_requests")
-    return [
-        {
-            "id": participant.pk,
-            "organisation": participant.organisation.slug,
-            "name": participant.organisation.display_name,
-            "kind": participant.organisation.kind,
-            "country": participant.organisation.country_id or "",
-            "fields": sorted(f.slug for f in participant.organisation.fields.all()),
-            "offers_and_requests": [
-                {
-                    "id": item.pk,
-                    "title": item.title,
-                    "seeks": item.seeks,
-                    "offers": item.offers,
-                    "cooperation": item.cooperation,
-                }
-                for item in sorted(participant.partner_requests.all(), key=lambda r: r.pk)
-            ],
-        }
-        for participant in found
-    ]
+    return paged(request, found.order_by("organisation__name", "pk"), _participant_out)
+
+
+def _participant_out(participant: Participant) -> dict:
+    return {
+        "id": participant.pk,
+        "organisation": participant.organisation.slug,
+        "name": participant.organisation.display_name,
+        "kind": participant.organisation.kind,
+        "country": participant.organisation.country_id or "",
+        "fields": sorted(f.slug for f in participant.organisation.fields.all()),
+        "offers_and_requests": [
+            {
+                "id": item.pk,
+                "title": item.title,
+                "seeks": item.seeks,
+                "offers": item.offers,
+                "cooperation": item.cooperation,
+            }
+            for item in sorted(participant.partner_requests.all(), key=lambda r: r.pk)
+        ],
+    }
 
 
 # --- the signed-in participant --------------------------------------------------------
@@ -364,15 +390,15 @@ def brokerage_participants(
 
 @router.get(
     "/brokerage-events/{slug}/meeting-requests",
-    response={200: list[MeetingRequestOut], 403: ErrorOut, 404: ErrorOut},
+    response={200: MeetingRequestPageOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=AUTH,
     summary="My meeting requests",
 )
-def my_meeting_requests(request: HttpRequest, slug: str):
-    """The meeting requests the participant sent and received, oldest first."""
+def my_meeting_requests(request: HttpRequest, slug: str, paging: Query[PagingQuery]):
+    """The meeting requests the participant sent and received, oldest first, in pages."""
     brokerage = _brokerage(slug)
     me = _me(request, brokerage)
-    return [_request_out(item, me) for item in _requests_of(me)]
+    return paged(request, _requests_of(me), lambda item: _request_out(item, me))
 
 
 @router.post(

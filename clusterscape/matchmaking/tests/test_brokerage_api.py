@@ -30,7 +30,7 @@ def test_events_list_and_detail_show_days_slots_and_window(client):
     brokerage = brokerage_event(slots=3, tables=4)
     participant(brokerage)
 
-    listed = client.get("/api/v1/brokerage-events").json()
+    listed = client.get("/api/v1/brokerage-events").json()["results"]
     detail = client.get(api(brokerage)).json()
 
     assert [(e["slug"], e["participants"], e["languages"]) for e in listed] == [
@@ -68,6 +68,7 @@ def test_participants_show_the_public_part_only(client):
     lyon.partner_requests.set([offer])
 
     found = client.get(api(brokerage, "/participants"), {"country": "fr", "lang": "en"}).json()
+    found = found["results"]
 
     assert found == [
         {
@@ -88,7 +89,7 @@ def test_participants_show_the_public_part_only(client):
             ],
         }
     ]
-    assert len(client.get(api(brokerage, "/participants")).json()) == 2
+    assert client.get(api(brokerage, "/participants")).json()["count"] == 2
 
 
 def test_my_requests_need_credentials_and_a_registration(client):
@@ -121,7 +122,7 @@ def test_request_accept_and_agenda_by_token(client):
         [a.user_id, b.user_id]
     )  # both sides are told, as on the pages
 
-    received = client.get(api(brokerage, "/meeting-requests"), **bearer(b)).json()
+    received = client.get(api(brokerage, "/meeting-requests"), **bearer(b)).json()["results"]
     assert [(r["id"], r["direction"], r["sender"]["name"]) for r in received] == [
         (request_id, "received", "Alpha")
     ]
@@ -276,12 +277,50 @@ def test_list_queries_do_not_grow_with_participants(client, django_assert_num_qu
     client.force_login(people[0].user)
 
     with django_assert_num_queries(EXPECTED["participants"]):
-        assert len(client.get(api(brokerage, "/participants")).json()) == count
+        assert len(client.get(api(brokerage, "/participants")).json()["results"]) == count
     with django_assert_num_queries(EXPECTED["events"]):
-        assert len(client.get("/api/v1/brokerage-events?lang=en").json()) == 1
+        assert len(client.get("/api/v1/brokerage-events?lang=en").json()["results"]) == 1
     with django_assert_num_queries(EXPECTED["requests"]):
-        assert len(client.get(api(brokerage, "/meeting-requests")).json()) == count - 1
+        found = client.get(api(brokerage, "/meeting-requests")).json()["results"]
+        assert len(found) == count - 1
 
 
-# the same at 1 and 3 participants (session and user lookups included)
-EXPECTED = {"participants": 6, "events": 1, "requests": 7}
+# the same at 1 and 3 participants (session and user lookups included; one count per page)
+EXPECTED = {"participants": 7, "events": 2, "requests": 8}
+
+
+def test_lists_come_in_pages_with_links(client):
+    brokerage = brokerage_event()
+    people = [participant(brokerage, name=name) for name in ("Alpha", "Beta", "Gamma")]
+    for sender in people[1:]:
+        meeting_request(sender, people[0])
+    base = f"http://testserver/api/v1/brokerage-events/{brokerage.event.slug}/participants"
+
+    second = client.get(api(brokerage, "/participants"), {"page_size": 2, "page": 2}).json()
+    client.force_login(people[0].user)
+    requests = client.get(api(brokerage, "/meeting-requests"), {"page_size": 1}).json()
+    events = client.get("/api/v1/brokerage-events", {"page_size": 1, "lang": "en"}).json()
+
+    assert {key: value for key, value in second.items() if key != "results"} == {
+        "count": 3,
+        "page": 2,
+        "page_size": 2,
+        "pages": 2,
+        "next": None,
+        "previous": f"{base}?page_size=2&page=1",
+    }
+    assert [p["name"] for p in second["results"]] == ["Gamma"]
+    assert (requests["count"], requests["pages"], len(requests["results"])) == (2, 2, 1)
+    assert requests["next"].endswith("page_size=1&page=2")
+    assert (events["count"], events["next"], events["previous"]) == (1, None, None)
+
+
+@pytest.mark.parametrize(
+    ("params", "name"), [({"page": 0}, "page"), ({"page_size": 0}, "page_size")]
+)
+def test_bad_page_parameters_are_400_naming_them(client, params, name):
+    brokerage = brokerage_event()
+
+    refused = client.get(api(brokerage, "/participants"), params)
+
+    assert (refused.status_code, list(refused.json()["errors"])) == (400, [name])
