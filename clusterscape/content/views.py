@@ -13,6 +13,7 @@ from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 
 from clusterscape.core.cache import public_page
+from clusterscape.core.pagination import query_without
 
 from . import calendars, queries
 from .forms import EventFilterForm, ListFilterForm
@@ -41,12 +42,6 @@ def _page(request: HttpRequest, queryset: QuerySet):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # News
 
 
@@ -56,7 +51,7 @@ def news_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "content/news_list.html",
-        {"page": _page(request, news), "form": form, "query": _query_without_page(request)},
+        {"page": _page(request, news), "form": form, "query": query_without(request, "page")},
     )
 
 
@@ -81,8 +76,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
         {
             "page": _page(request, events),
             "form": form,
-            "query": _query_without_page(request),
-            "filter_query": _query_without(request, "page", "month"),
+            "query": query_without(request, "page"),
+            "filter_query": query_without(request, "page", "month"),
         },
     )
 
@@ -103,13 +98,6 @@ def _month_of(request: HttpRequest) -> datetime.date:
     except ValueError:
         today = timezone.localdate()
         return today.replace(day=1)
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 @public_page
@@ -140,7 +128,7 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
             month_events.append(event)
     previous_month = (month - datetime.timedelta(days=1)).replace(day=1)
     next_month = (month + datetime.timedelta(days=32)).replace(day=1)
-    filter_query = _query_without(request, "month", "page")
+    filter_query = query_without(request, "month", "page")
     return render(
         request,
         "content/event_calendar.html",
@@ -203,7 +191,7 @@ def call_archive(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "content/call_archive.html",
-        {"page": _page(request, calls), "form": form, "query": _query_without_page(request)},
+        {"page": _page(request, calls), "form": form, "query": query_without(request, "page")},
     )
 
 
@@ -231,7 +219,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "content/project_list.html",
-        {"page": _page(request, projects), "form": form, "query": _query_without_page(request)},
+        {"page": _page(request, projects), "form": form, "query": query_without(request, "page")},
     )
 
 

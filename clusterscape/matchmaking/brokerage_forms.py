@@ -38,6 +38,16 @@ class ParticipantFiltersForm(AccessibleErrorsMixin, forms.Form):
         help_text=_("Offered or sought in the participant's cooperation offers and requests."),
     )
 
+    def __init__(self, *args, brokerage: BrokerageEvent, **kwargs):
+        """Countries and fields to choose from are those of the event's participants."""
+        super().__init__(*args, **kwargs)
+        taking_part = {
+            "organisations__brokerage_participations__brokerage": brokerage,
+            "organisations__status": Organisation.Status.PUBLISHED,
+        }
+        self.fields["country"].queryset = Country.objects.filter(**taking_part).distinct()
+        self.fields["field"].queryset = Field.objects.filter(**taking_part).distinct()
+
 
 class RegistrationForm(AccessibleErrorsMixin, forms.Form):
     """Register one's organisation, or a new partner that is not in the registry yet."""

@@ -1,6 +1,9 @@
 """Reads of brokerage events: participants with filters, match scores, indicators."""
 
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -9,11 +12,10 @@ from clusterscape.accounts.permissions import AnyUser, is_signed_in
 from clusterscape.registry.models import Organisation
 
 from .brokerage_models import BrokerageEvent, Meeting, MeetingOutcome, MeetingRequest, Participant
-from .models import MatchProfile
 from .presentation import Recommendation, present
 from .profiles import Profile
-from .queries import idf_for, profile_of
-from .scoring import score
+from .queries import idf_for, indexed_profiles, profile_of
+from .scoring import Match, score
 
 
 def participants_of(
@@ -49,32 +51,77 @@ def participant_for(brokerage: BrokerageEvent, user: AnyUser) -> Participant | N
     return brokerage.participants.select_related("organisation", "user").filter(user=user).first()
 
 
-def scored(me: Participant, others: list[Participant]) -> dict[int, Recommendation]:
-    """Each other participant's match for me (score, parts, reasons), by organisation id."""
+class Listed(Protocol):
+    """A participant as the list orders it: a Participant, or a row of `listed`."""
+
+    pk: int
+    organisation_id: int
+
+
+def listed(participants: QuerySet[Participant]) -> list[Listed]:
+    """Only the ids of the participants, in the list's order: a big event's list is ordered
+    by score before a page of it is read in full (`in_full`)."""
+    return list(participants.values_list("pk", "organisation_id", named=True))
+
+
+def in_full(entries: Iterable[Listed]) -> list[Participant]:
+    """The participants of the entries with their organisation and its country, in order."""
+    entries = list(entries)
+    found = Participant.objects.select_related("organisation__country").in_bulk(
+        [entry.pk for entry in entries]
+    )
+    return [found[entry.pk] for entry in entries if entry.pk in found]
+
+
+@dataclass
+class Scores:
+    """My match with each other participant's organisation: scores and parts of all (cheap,
+    so the list can be ordered by them), reasons rendered only for the ones shown."""
+
+    profile: Profile | None
+    matches: dict[int, Match]
+
+    def score_of(self, entry: Listed) -> float:
+        """The participant's score, -1 for my own organisation or one without a profile."""
+        match = self.matches.get(entry.organisation_id)
+        return match.score if match else -1.0
+
+    def recommendations(self, entries: Iterable[Listed]) -> dict[int, Recommendation]:
+        """Score, parts and reasons in the active language for the given participants, by
+        organisation id."""
+        if self.profile is None:
+            return {}
+        chosen = {entry.organisation_id for entry in entries}
+        matches = [m for pk, m in self.matches.items() if pk in chosen]
+        return {r.organisation.pk: r for r in present(self.profile, matches)}
+
+
+def scored(me: Participant, others: Iterable[Listed]) -> Scores:
+    """My match with each other participant's organisation (my own organisation excluded)."""
     a = profile_of(me.organisation)
     if a is None:
-        return {}
-    ids = [p.organisation_id for p in others if p.organisation_id != me.organisation_id]
-    profiles = [
-        Profile.from_json(pk, data)
-        for pk, data in MatchProfile.objects.filter(pk__in=ids).values_list("pk", "data")
-    ]
+        return Scores(None, {})
+    ids = {e.organisation_id for e in others if e.organisation_id != me.organisation_id}
     idf, _df, _total = idf_for(sorted(a.terms))
-    matches = [score(a, b, idf) for b in profiles]
-    matches.sort(key=lambda m: (-m.score, m.profile.organisation_id))
-    return {r.organisation.pk: r for r in present(a, matches)}
+    return Scores(a, {b.organisation_id: score(a, b, idf) for b in indexed_profiles(ids)})
+
+
+def best_first(entries: list[Listed], scores: Scores) -> list[Listed]:
+    """The participants by my match with them, best first; ties in the list's own order
+    (by name), which the sort keeps."""
+    return sorted(entries, key=lambda entry: -scores.score_of(entry))
 
 
 def suggested_meetings(
     me: Participant,
-    matches: dict[int, Recommendation],
-    participants: list[Participant],
+    scores: Scores,
+    entries: list[Listed],
     *,
     limit: int = 5,
 ) -> list[tuple[Participant, Recommendation]]:
     """The best-scoring participants `me` has neither asked nor met nor been asked by (a
-    withdrawn or cancelled request counts as none), best first; `matches` is what `scored`
-    gave for `participants`."""
+    withdrawn or cancelled request counts as none), best first, ties by name; `scores` is
+    what `scored` gave for `entries`, which come in the list's order."""
     closed = (MeetingRequest.Status.WITHDRAWN, MeetingRequest.Status.CANCELLED)
     related = set()
     for sender, recipient in (
@@ -84,15 +131,15 @@ def suggested_meetings(
     ):
         related.update((sender, recipient))
     found = [
-        (participant, matches[participant.organisation_id])
-        for participant in participants
-        if participant.pk not in related
-        and participant.organisation_id != me.organisation_id
-        and participant.organisation_id in matches
-        and matches[participant.organisation_id].match.score > 0
+        entry
+        for entry in entries
+        if entry.pk not in related
+        and entry.organisation_id != me.organisation_id
+        and scores.score_of(entry) > 0
     ]
-    found.sort(key=lambda item: (-item[1].match.score, item[0].organisation.name, item[0].pk))
-    return found[:limit]
+    found = best_first(found, scores)[:limit]
+    shown = scores.recommendations(found)
+    return [(p, shown[p.organisation_id]) for p in in_full(found) if p.organisation_id in shown]
 
 
 def indicators(brokerage: BrokerageEvent) -> dict:

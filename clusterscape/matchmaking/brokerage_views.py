@@ -7,7 +7,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from icalendar import Event as CalendarEvent
 from clusterscape.accounts.permissions import can_act_for_organisation, require
 from clusterscape.content import calendars
 from clusterscape.content.queries import public_events
+from clusterscape.core.pagination import query_without
 
 from . import brokerage_services as services
 from .brokerage_forms import MeetingRequestForm, ParticipantFiltersForm, RegistrationForm
@@ -31,13 +33,19 @@ from .brokerage_models import (
     Participant,
 )
 from .brokerage_queries import (
+    best_first,
+    in_full,
     indicators,
+    listed,
     participant_for,
     participants_of,
     scored,
     suggested_meetings,
 )
 from .brokerage_scheduler import run_scheduler
+
+# participants on one page of the event's list (a big event has a thousand)
+PARTICIPANTS_PER_PAGE = 50
 
 
 def brokerage_of(slug: str) -> BrokerageEvent:
@@ -56,7 +64,7 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 def brokerage_detail(request: HttpRequest, slug: str) -> HttpResponse:
     brokerage = brokerage_of(slug)
     me = participant_for(brokerage, request.user)
-    form = ParticipantFiltersForm(request.GET or None)
+    form = ParticipantFiltersForm(request.GET or None, brokerage=brokerage)
     filters = {}
     if form.is_bound and form.is_valid():
         filters = {
@@ -65,19 +73,24 @@ def brokerage_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "kind": form.cleaned_data["kind"],
             "cooperation": form.cleaned_data["cooperation"],
         }
-    participants = list(participants_of(brokerage, **filters).prefetch_related("partner_requests"))
-    matches = scored(me, participants) if me else {}
+    entries = listed(participants_of(brokerage, **filters))
     suggestions = []
     if me:
+        scores = scored(me, entries)
+        entries = best_first(entries, scores)
         # suggestions come from every participant, whatever the list's filters
         if any(filters.values()):
-            everyone = list(participants_of(brokerage))
+            everyone = listed(participants_of(brokerage))
             suggestions = suggested_meetings(me, scored(me, everyone), everyone)
         else:
-            suggestions = suggested_meetings(me, matches, participants)
+            suggestions = suggested_meetings(me, scores, entries)
+    page = Paginator(entries, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = in_full(page.object_list)
+    prefetch_related_objects(shown, "partner_requests")
+    matches = scores.recommendations(shown) if me else {}
     requested = (
         set(
-            MeetingRequest.objects.filter(sender=me)
+            MeetingRequest.objects.filter(sender=me, recipient__in=shown)
             .exclude(status__in=services.CLOSED_BY_A_SIDE)
             .values_list("recipient_id", flat=True)
         )
@@ -86,10 +99,8 @@ def brokerage_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     rows = [
         {"participant": p, "match": matches.get(p.organisation_id), "requested": p.pk in requested}
-        for p in participants
+        for p in shown
     ]
-    if me:
-        rows.sort(key=lambda row: -(row["match"].match.score if row["match"] else -1))
     return render(
         request,
         "matchmaking/brokerage/detail.html",
@@ -98,6 +109,8 @@ def brokerage_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "event": brokerage.event,
             "me": me,
             "rows": rows,
+            "page": page,
+            "query": query_without(request, "page"),
             "suggestions": suggestions,
             "form": form,
             "registration_open": services.registration_is_open(brokerage),

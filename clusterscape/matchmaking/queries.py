@@ -2,7 +2,9 @@
 
 import heapq
 import math
+import threading
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from clusterscape.registry.models import Organisation
@@ -16,6 +18,10 @@ CANDIDATES = 100  # drawn from the postings, then scored in full
 CANDIDATE_KEYS = 10  # the most specific keys of a profile draw the candidates
 MAX_KEY_SHARE = 0.05  # keys held by more than this share of profiles draw none …
 MIN_KEY_CAP = 300  # … unless they are held by fewer than this many
+PROFILES_KEPT = 5000  # parsed profiles a process keeps (a big brokerage event's worth)
+
+_parsed: dict[int, tuple[object, Profile]] = {}  # pk → (updated_at, profile)
+_parsed_lock = threading.Lock()
 
 
 class Scope:
@@ -37,6 +43,32 @@ def profile_of(organisation: Organisation) -> Profile | None:
     """The indexed profile of an organisation (None unless it is published)."""
     row = MatchProfile.objects.filter(pk=organisation.pk).first()
     return Profile.from_json(row.pk, row.data, row.words) if row else None
+
+
+def indexed_profiles(ids: Collection[int]) -> list[Profile]:
+    """The indexed profiles of the given organisations (without their words), in no order.
+
+    Parsing a profile costs more than scoring it, so each process keeps the last
+    PROFILES_KEPT it parsed, each with the time it was indexed: only the times are read for
+    those, and a profile indexed again since (every index write makes the row anew) is read
+    and parsed again."""
+    stamps = dict(MatchProfile.objects.filter(pk__in=ids).values_list("pk", "updated_at"))
+    with _parsed_lock:
+        kept = {pk: _parsed.get(pk) for pk in stamps}
+    found = {pk: item[1] for pk, item in kept.items() if item and item[0] == stamps[pk]}
+    missing = [pk for pk in stamps if pk not in found]
+    if missing:
+        rows = MatchProfile.objects.filter(pk__in=missing).values_list("pk", "updated_at", "data")
+        parsed = {pk: (stamp, Profile.from_json(pk, data)) for pk, stamp, data in rows}
+        with _parsed_lock:
+            for pk, item in parsed.items():  # re-read ones move to the end
+                _parsed.pop(pk, None)
+                _parsed[pk] = item
+            if len(_parsed) > PROFILES_KEPT:  # forget the oldest half
+                for pk in list(_parsed)[: len(_parsed) - PROFILES_KEPT // 2]:
+                    del _parsed[pk]
+        found.update((pk, profile) for pk, (_stamp, profile) in parsed.items())
+    return list(found.values())
 
 
 def idf_for(terms: list[str]) -> tuple[dict[str, float], dict[str, int], int]:
@@ -144,10 +176,7 @@ def recommend(
     found = _candidates(a, thematic, scope=scope, filters=filters, exclude=set())
     if len(found) < CANDIDATES:
         found += _candidates(a, fit, scope=scope, filters=filters, exclude=set(found))
-    profiles = [
-        Profile.from_json(pk, data)
-        for pk, data in MatchProfile.objects.filter(pk__in=found).values_list("pk", "data")
-    ]
+    profiles = indexed_profiles(found)
     idf, _df, _total = idf_for(sorted(a.terms))  # the other sides' lengths are kept
     matches = [score(a, b, idf) for b in profiles]
     matches.sort(key=lambda m: (-m.score, m.profile.organisation_id))

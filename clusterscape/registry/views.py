@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from clusterscape.core.cache import public_pages_generation, remember
 from clusterscape.core.i18n import current_language
+from clusterscape.core.pagination import query_without
 from clusterscape.search import queries as search_queries
 from clusterscape.search.forms import SearchForm
 from clusterscape.search.models import SearchDocument
@@ -359,9 +360,9 @@ def directory(request: HttpRequest) -> HttpResponse:
         results = search_queries.search(params)
     context = results_context(request, form, results, hidden_facets=("type", "language"))
     context["view"] = view
-    context["view_query"] = _without(request, "view", "page")
+    context["view_query"] = query_without(request, "view", "page")
     if results is not None and view == "map":
-        markers_query = _without(request, "view", "page")
+        markers_query = query_without(request, "view", "page")
         context["markers_url"] = reverse("registry:map-markers") + (
             f"?{markers_query}" if markers_query else ""
         )
@@ -370,10 +371,3 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
     status = 400 if results is None and not request.htmx else 200
     return render(request, template, context, status=status)
-
-
-def _without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()

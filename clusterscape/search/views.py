@@ -1,6 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from clusterscape.core.pagination import query_without
+
 from . import queries
 from .forms import SearchForm
 
@@ -35,7 +37,7 @@ def results_context(
             for name in queries.FACETS
             if results is not None and results.facets[name] and name not in hidden_facets
         ],
-        "query_string": _without_page(request),
+        "query_string": query_without(request, "page"),
         "action_url": request.path,
     }
 
@@ -48,10 +50,3 @@ def _error_list(form: SearchForm) -> list[tuple[str, str, str]]:
         label, field_id = (bound.label, bound.id_for_label) if bound else ("", "")
         items.extend((label, field_id, error) for error in errors)
     return items
-
-
-def _without_page(request: HttpRequest) -> str:
-    """The current query string without the page, for pagination links."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()

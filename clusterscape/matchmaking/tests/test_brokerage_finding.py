@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from clusterscape.matchmaking import brokerage_services as services
 from clusterscape.matchmaking.models import PartnerRequest
+from clusterscape.registry.models import Country
 
 from .brokerage_factories import brokerage_event, meeting_request, participant
 from .factories import matched_organisation
@@ -118,3 +119,46 @@ def test_visitors_and_others_get_no_suggestions(client):
     page = client.get(url("detail", brokerage))
     assert page.context["suggestions"] == []
     assert "Suggested meetings" not in page.content.decode()
+
+
+def test_a_big_list_comes_in_pages_best_match_first_with_the_filters_kept(client):
+    brokerage = brokerage_event()
+    me, best, good, _unrelated = matched_participants(brokerage)
+    japan = Country.objects.get(code="JP")
+    others = [
+        participant(brokerage, name=f"Aardvark {number:02}", country=japan) for number in range(50)
+    ]
+    client.force_login(me.user)
+
+    first = client.get(url("detail", brokerage))
+    second = client.get(url("detail", brokerage), {"page": 2})
+
+    rows = [row["participant"] for row in first.context["rows"]]
+    assert len(rows) == 50
+    assert rows[:2] == [best, good]  # by the match, though both names sort after the others
+    rest = [row["participant"] for row in second.context["rows"]]
+    assert sorted(p.pk for p in rows + rest) == sorted(p.pk for p in brokerage.participants.all())
+    assert "54 participants · best match first" in first.content.decode()
+    assert 'href="?page=2" rel="next"' in first.content.decode()
+
+    narrowed = client.get(url("detail", brokerage), {"country": "JP"})
+    assert len(narrowed.context["rows"]) == 50
+    assert 'href="?country=JP&amp;page=2" rel="next"' in narrowed.content.decode()
+    last = client.get(url("detail", brokerage), {"country": "JP", "page": 2})
+    assert {row["participant"].organisation.country_id for row in last.context["rows"]} == {"JP"}
+    assert len(last.context["rows"]) == len(others) + 2 - 50  # "Good" and "Unrelated" are in JP
+
+
+def test_the_filters_offer_the_countries_and_fields_of_the_participants(client):
+    brokerage = brokerage_event()
+    matched_participants(brokerage)  # in Germany (the factory's default), France and Japan
+    elsewhere = brokerage_event()
+    participant(elsewhere, matched_organisation(fields=("photonics",), country="US"))
+
+    form = client.get(url("detail", brokerage)).context["form"]
+
+    countries = {country.code for country in form.fields["country"].queryset}
+    assert {"FR", "JP"} <= countries
+    assert "US" not in countries
+    assert [field.slug for field in form.fields["field"].queryset] == ["automotive"]
+    assert '<option value="photonics"' not in client.get(url("detail", brokerage)).content.decode()

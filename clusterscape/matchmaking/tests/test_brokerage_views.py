@@ -44,8 +44,25 @@ def test_detail_query_count_does_not_grow(client, django_assert_max_num_queries,
     brokerage = brokerage_event()
     for _number in range(count):
         participant(brokerage)
-    with django_assert_max_num_queries(13):  # one of them: the offers and requests shown
+    # the ids in the list's order, then the page's participants in full with their offers
+    with django_assert_max_num_queries(14):
         client.get(url("detail", brokerage))
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_detail_for_a_participant_query_count_does_not_grow(
+    client, django_assert_max_num_queries, count
+):
+    brokerage = brokerage_event()
+    me = participant(brokerage, matched_organisation(fields=("automotive",)))
+    for _number in range(count):
+        participant(brokerage, matched_organisation(fields=("automotive",)))
+    client.force_login(me.user)
+    client.get(url("detail", brokerage))  # the session and the taxonomy labels are read once
+    # the scores of all, then the page and the suggestions in full: none per participant
+    with django_assert_max_num_queries(35):
+        response = client.get(url("detail", brokerage))
+    assert len(response.context["suggestions"]) == count
 
 
 def test_detail_shows_a_participant_match_scores_and_reasons(client):
