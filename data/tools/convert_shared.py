@@ -252,6 +252,10 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("energy technology", ("energy-technology",)),
     ("energy technologies", ("energy-technology",)),
     ("energy research", ("energy-technology",)),
+    # Compiled rows (fifth round): Smart Grids-Plattform BW (intelligent power grids),
+    # GeoEnergy Celle (deep geothermal heat).
+    ("smart grids", ("energy-technology",)),
+    ("geothermal energy", ("renewable-energy",)),
     # health
     ("life sciences", ("health",)),
     ("medical research", ("health",)),
@@ -297,6 +301,7 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # Doubtful: nanodiag BW's nanopores are nanoscale technology.
     ("nanopore technology", ("nanotechnology",)),
     ("eHealth", ("digital-health",)),
+    ("digital health", ("digital-health",)),
     ("healthcare", ("health",)),
     ("health economy", ("health",)),
     ("sport and health", ("sports", "health-care")),
@@ -315,6 +320,8 @@ FIELD_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("IT security", ("it-security",)),
     ("data protection", ("it-security",)),
     ("artificial intelligence", ("artificial-intelligence",)),
+    # Doubtful (compiled row, Cyber Valley): intelligent robotics is read as automation.
+    ("robotics", ("mechatronics-automation",)),
     ("quantum technologies", ("quantum",)),
     ("quantum sensors", ("quantum", "sensors")),
     # electronics
