@@ -55,15 +55,18 @@ data: $(STAMP) messages assets | var
 
 # The background worker (e-mails, index rebuilds; `manage.py db_worker`) runs beside the
 # development server and stops with it; DEBUG prints the e-mails it sends to the console.
+# A task it was in the middle of when stopped runs again at the next start.
 run: data
 	@echo "clusterscape is served at http://$(HOST)/ (admin: http://$(HOST)/admin/, create a user with 'make superuser')"
-	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	DEBUG=1 $(BIN)/python manage.py requeue_stalled_tasks --worker-id local
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --worker-id local & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
 # Only the background worker, e.g. beside `make serve`.
 worker: data
-	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload
+	DEBUG=1 $(BIN)/python manage.py requeue_stalled_tasks --worker-id local
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --worker-id local
 
 # Production serving on loopback: hashed and compressed static files (WhiteNoise) and gunicorn
 # (gunicorn.conf.py; GUNICORN_WORKERS, GUNICORN_THREADS, ... from the environment). Without

@@ -178,3 +178,19 @@ def test_index_rebuilds_can_be_queued_for_the_worker(database_queue):
         ("clusterscape.search.tasks.rebuild_search_index", "SUCCESSFUL"),
     ]
     assert SearchDocument.objects.filter(slug="cool-silicon").count() == 1
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_mail_whose_worker_was_killed_is_sent_when_the_worker_starts_again(database_queue):
+    send_mails_later([_message("anna@example.org")])
+    # a worker claimed it and was killed before it finished: RUNNING for ever
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now(), worker_ids=["host-a"])
+    run_worker()
+    assert mail.outbox == []  # no worker takes a RUNNING task
+
+    call_command("requeue_stalled_tasks", "--worker-id", "host-a", stdout=StringIO())
+    run_worker()
+
+    assert [message.to for message in mail.outbox] == [["anna@example.org"]]
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"]
