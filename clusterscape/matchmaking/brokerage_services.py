@@ -1041,9 +1041,15 @@ def record_outcome(
         raise ValidationError({"kind": [_("Record the outcome after the meeting.")]})
     if kind not in MeetingOutcome.Kind.values:
         raise ValidationError({"kind": [_("Choose one of the outcomes.")]})
+    note = note.strip()
+    limit = MeetingOutcome._meta.get_field("note").max_length
+    if len(note) > limit:  # a TextField's max_length binds forms only, not full_clean
+        raise ValidationError(
+            {"note": [_("Write at most %(count)d characters.") % {"count": limit}]}
+        )
     with transaction.atomic():
         outcome, _created = MeetingOutcome.objects.update_or_create(
-            meeting=meeting, participant=participant, defaults={"kind": kind, "note": note.strip()}
+            meeting=meeting, participant=participant, defaults={"kind": kind, "note": note}
         )
         outcome.full_clean()
         # where both organisations are in the internationalisation programme, the outcome

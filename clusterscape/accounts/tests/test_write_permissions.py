@@ -48,9 +48,11 @@ from clusterscape.matchmaking.brokerage_models import (
     BrokerageEvent,
     Meeting,
     MeetingDay,
+    MeetingOutcome,
     MeetingRequest,
     Participant,
 )
+from clusterscape.matchmaking.brokerage_services import accept_meeting_request
 from clusterscape.matchmaking.models import PartnerRequest
 from clusterscape.matchmaking.tests.brokerage_factories import (
     brokerage_event,
@@ -164,6 +166,8 @@ def world():
     # not registered, so every brokerage API write must refuse them
     brokerage = brokerage_event()
     meeting = meeting_request(participant(brokerage), participant(brokerage))
+    first, second = participant(brokerage), participant(brokerage)
+    booked = accept_meeting_request(meeting_request(first, second), by=second.user)
     # an alert of the target's manager: nobody else may change or delete it
     alert = Alert.objects.create(user=manager, kind="search", query={"q": ["x"]}, language="en")
     # published content of the target: the outsider is a plain member there, and members
@@ -179,6 +183,7 @@ def world():
         "alert": alert,
         "brokerage": brokerage,
         "meeting_request": meeting,
+        "meeting": booked,
         "partner_request": partner_request,
         "target": target,
         "outsider": outsider,
@@ -215,6 +220,7 @@ ROUTE_KWARGS = {
     "api/v1/brokerage-events/": {
         "slug": lambda world: world["brokerage"].event.slug,
         "request_id": lambda world: world["meeting_request"].pk,
+        "meeting_id": lambda world: world["meeting"].pk,
     },
 }
 KWARGS = {
@@ -253,6 +259,7 @@ def _fingerprint():
         ApiToken.objects.count(),
         list(MeetingRequest.objects.order_by("pk").values_list("pk", "status")),
         Meeting.objects.count(),
+        MeetingOutcome.objects.count(),
         list(BrokerageEvent.objects.values_list("pk", "registration_closes", "languages")),
         list(MeetingDay.objects.order_by("pk").values_list("pk", "starts", "ends", "tables")),
         Participant.objects.count(),

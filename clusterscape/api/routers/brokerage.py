@@ -18,9 +18,15 @@ from ninja.errors import HttpError
 from clusterscape.accounts.models import ApiToken
 from clusterscape.content.queries import public_events
 from clusterscape.matchmaking import brokerage_services as services
-from clusterscape.matchmaking.brokerage_agenda import acting_participant, agenda_of
+from clusterscape.matchmaking.brokerage_agenda import (
+    acting_participant,
+    agenda_of,
+    participations_of,
+)
 from clusterscape.matchmaking.brokerage_models import (
     BrokerageEvent,
+    Meeting,
+    MeetingOutcome,
     MeetingRequest,
     Participant,
 )
@@ -150,6 +156,22 @@ class AgendaOut(Schema):
     meetings: list[AgendaEntryOut]
 
 
+OUTCOME_KINDS = ", ".join(MeetingOutcome.Kind.values)
+
+
+class OutcomeIn(Schema):
+    kind: str = Field(description=f"One of {OUTCOME_KINDS}.")
+    note: str = Field("", description="At most 2,000 characters; not shown to the other side.")
+
+
+class OutcomeOut(Schema):
+    meeting: int
+    participant: int
+    kind: str = Field(description=OUTCOME_KINDS)
+    note: str
+    recorded_at: datetime.datetime
+
+
 class PagingQuery(Schema):
     page: int = Field(1, description="1 to 1000.")
     page_size: int = Field(20, description="At most 100.")
@@ -258,6 +280,23 @@ def _requests_of(me: Participant):
         )
         .order_by("pk")
     )
+
+
+def _seated(request: HttpRequest, meeting: Meeting) -> Participant:
+    """The participation the request acts for (a token only for its organisations) that
+    sits in the meeting, or a 403."""
+    organisations = None
+    if isinstance(request.auth, ApiToken):
+        organisations = request.auth.organisations.all()
+    me = (
+        participations_of(meeting.brokerage, request.user, organisations=organisations)
+        .filter(seats__meeting=meeting)
+        .select_related("organisation")
+        .first()
+    )
+    if me is None:
+        raise HttpError(403, _("You were not in this meeting."))
+    return me
 
 
 def _invalid(error: ValidationError) -> JsonResponse:
@@ -510,4 +549,36 @@ def my_agenda(request: HttpRequest, slug: str):
             }
             for entry in agenda_of(me)
         ],
+    }
+
+
+@router.post(
+    "/brokerage-events/{slug}/meetings/{meeting_id}/outcome",
+    response={200: OutcomeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=AUTH,
+    summary="Record the outcome of a meeting",
+)
+def record_outcome(request: HttpRequest, slug: str, meeting_id: int, body: OutcomeIn):
+    """After one of your meetings (its id in GET …/agenda), record how it went: `kind` and an
+    optional `note`; sending it again replaces yours. Where both organisations take part in
+    the internationalisation programme, the outcome both sides agree on advances their
+    partnership there. 403 for anyone not in the meeting; 422 naming the field for an
+    unknown kind, a meeting still ahead or a note over 2,000 characters."""
+    brokerage = _brokerage(slug)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("brokerage"), pk=meeting_id, brokerage=brokerage
+    )
+    me = _seated(request, meeting)
+    try:
+        outcome = services.record_outcome(
+            meeting, me, by=request.user, kind=body.kind, note=body.note
+        )
+    except ValidationError as error:
+        return _invalid(error)
+    return {
+        "meeting": meeting.pk,
+        "participant": me.pk,
+        "kind": outcome.kind,
+        "note": outcome.note,
+        "recorded_at": outcome.recorded_at,
     }

@@ -40,7 +40,7 @@ from clusterscape.funding.tests.factories import (
     PartnershipFactory,
     RoundFactory,
 )
-from clusterscape.matchmaking.brokerage_models import MeetingRequest
+from clusterscape.matchmaking.brokerage_services import accept_meeting_request
 from clusterscape.matchmaking.models import PartnerRequest
 from clusterscape.matchmaking.requests import publish_partner_request
 from clusterscape.matchmaking.tests.brokerage_factories import (
@@ -70,11 +70,12 @@ EXAMPLES = int(os.environ.get("API_PROOF_EXAMPLES", 12))
 
 # Real keys, so that detail operations answer 200 as well as 404.
 def _known_keys(path: str, landscape: dict) -> dict[str, object]:
-    keys = {"request_id": landscape["request_id"], "year": 2015}
+    keys = {"request_id": landscape["request_id"], "year": 2015, "meeting_id": 0}
     keys["slug"] = "interspin" if path.startswith("/api/v1/funding/") else "biorn"
     if path.startswith("/api/v1/brokerage-events/"):
         keys["slug"] = landscape["brokerage"]
         keys["request_id"] = landscape["meeting_request_id"]
+        keys["meeting_id"] = landscape["meeting_id"]
     for prefix, slug in CONTENT_KEYS.items():
         if path.startswith(prefix):
             keys["slug"] = slug
@@ -140,7 +141,10 @@ def landscape():
     PartnershipFactory(grant=grant, partner_country_id="FR", stage=Partnership.Stage.MOU)
     brokerage = brokerage_event()
     at_event = participant(brokerage, organisation=biorn)
-    meeting_request(participant(brokerage, organisation=lyon), at_event)
+    pending = meeting_request(participant(brokerage, organisation=lyon), at_event)
+    # a booked meeting of biorn's (still ahead: recording its outcome is a 422)
+    other = participant(brokerage, name="Dresden Chips")
+    booked = accept_meeting_request(meeting_request(at_event, other), by=other.user)
     NewsItemFactory(slug="biorn-news", organisation=biorn)
     EventFactory(slug="biorn-event", organisation=biorn, organiser=biorn, country_id="DE")
     FundingCallFactory(slug="biorn-call", organisation=biorn).eligible_countries.add("FR")
@@ -151,7 +155,8 @@ def landscape():
     return {
         "request_id": partner_request.pk,
         "brokerage": brokerage.event.slug,
-        "meeting_request_id": MeetingRequest.objects.get().pk,
+        "meeting_request_id": pending.pk,
+        "meeting_id": booked.pk,
         "token": {"Authorization": f"Bearer {raw}"},
     }
 

@@ -1,11 +1,14 @@
 """The brokerage part of the API: events, participants (public part), and the signed-in
 participant's meeting requests and agenda through the same services as the pages."""
 
+import datetime
+
 import pytest
 
 from clusterscape.accounts.services import create_api_token
 from clusterscape.accounts.tests.factories import UserFactory
-from clusterscape.matchmaking.brokerage_models import Meeting, MeetingRequest
+from clusterscape.matchmaking import brokerage_services
+from clusterscape.matchmaking.brokerage_models import Meeting, MeetingOutcome, MeetingRequest
 from clusterscape.matchmaking.brokerage_services import accept_meeting_request
 from clusterscape.matchmaking.models import InboxMessage
 from clusterscape.matchmaking.requests import publish_partner_request
@@ -324,3 +327,104 @@ def test_bad_page_parameters_are_400_naming_them(client, params, name):
     refused = client.get(api(brokerage, "/participants"), params)
 
     assert (refused.status_code, list(refused.json()["errors"])) == (400, [name])
+
+
+@pytest.fixture
+def met(monkeypatch):
+    """Alpha and Beta met at the first slot; now it is an hour after it."""
+    brokerage = brokerage_event()
+    a = participant(brokerage, name="Alpha")
+    b = participant(brokerage, name="Beta")
+    meeting = accept_meeting_request(meeting_request(a, b), by=b.user)
+    later = meeting.slot_end + datetime.timedelta(hours=1)
+    monkeypatch.setattr(brokerage_services, "now", lambda: later)
+    return brokerage, meeting, a, b
+
+
+def outcome_url(brokerage, meeting) -> str:
+    return api(brokerage, f"/meetings/{meeting.pk}/outcome")
+
+
+def test_participant_records_an_outcome_seen_on_the_agenda(client, met):
+    brokerage, meeting, a, _b = met
+
+    recorded = client.post(
+        outcome_url(brokerage, meeting),
+        {"kind": "follow-up", "note": " Call in May. "},
+        content_type="application/json",
+        **bearer(a),
+    )
+    agenda = client.get(api(brokerage, "/agenda"), **bearer(a)).json()
+
+    assert recorded.status_code == 200
+    assert {k: v for k, v in recorded.json().items() if k != "recorded_at"} == {
+        "meeting": meeting.pk,
+        "participant": a.pk,
+        "kind": "follow-up",
+        "note": "Call in May.",
+    }
+    assert list(MeetingOutcome.objects.values_list("participant", "kind")) == [(a.pk, "follow-up")]
+    assert [(m["meeting"], m["outcome"]) for m in agenda["meetings"]] == [(meeting.pk, "follow-up")]
+
+
+def test_someone_not_in_the_meeting_is_refused(client, met):
+    brokerage, meeting, _a, _b = met
+    other = participant(brokerage, name="Gamma")
+
+    refused = client.post(
+        outcome_url(brokerage, meeting),
+        {"kind": "mou"},
+        content_type="application/json",
+        **bearer(other),
+    )
+    client.force_login(UserFactory())
+    stranger = client.post(
+        outcome_url(brokerage, meeting), {"kind": "mou"}, content_type="application/json"
+    )
+
+    assert (refused.status_code, refused.json()) == (
+        403,
+        {"detail": "You were not in this meeting.", "errors": {}},
+    )
+    assert stranger.status_code == 403
+    assert MeetingOutcome.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"kind": "contract"}, "kind", "Choose one of the outcomes."),
+        ({"kind": "mou", "note": "x" * 2001}, "note", None),
+        ({"note": "no kind"}, "kind", None),
+    ],
+)
+def test_bad_outcomes_are_422_naming_the_field(client, met, body, field, message):
+    brokerage, meeting, _a, b = met
+
+    refused = client.post(
+        outcome_url(brokerage, meeting), body, content_type="application/json", **bearer(b)
+    )
+
+    assert (refused.status_code, list(refused.json()["errors"])) == (422, [field])
+    if message:
+        assert refused.json()["errors"][field] == [message]
+    assert MeetingOutcome.objects.count() == 0
+
+
+def test_an_outcome_before_the_meeting_is_422(client, met, monkeypatch):
+    brokerage, meeting, a, _b = met
+    monkeypatch.setattr(
+        brokerage_services, "now", lambda: meeting.slot_start - datetime.timedelta(minutes=1)
+    )
+
+    refused = client.post(
+        outcome_url(brokerage, meeting),
+        {"kind": "mou"},
+        content_type="application/json",
+        **bearer(a),
+    )
+
+    assert (refused.status_code, refused.json()["errors"]) == (
+        422,
+        {"kind": ["Record the outcome after the meeting."]},
+    )
