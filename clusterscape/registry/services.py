@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -485,6 +486,10 @@ def import_partner_links(path: Path) -> ImportReport:
                 continue
             created = link.pk is None
             link.save()
+            # both records list their partners: they changed (their Last-Modified in the API)
+            Organisation.objects.filter(pk__in=[link.source_id, link.target_id]).update(
+                updated_at=timezone.now()
+            )
             public_pages_changed()
             (report.created if created else report.updated).append(label)
     report.written = True

@@ -268,8 +268,10 @@ def programme_list(request: HttpRequest):
 
 
 @router.get("/partnerships", response=list[PartnerLinkOut], summary="Known partnerships")
-def partnership_list(request: HttpRequest):
+def partnership_list(request: HttpRequest, response: HttpResponse):
     """Partnerships between published organisations that a source states."""
+    # a link is written with its organisations (an import or a merge updates both)
+    set_last_modified(response, registry_queries.organisations_last_changed())
     links = (
         PartnerLink.objects.filter(
             source__status=Organisation.Status.PUBLISHED,

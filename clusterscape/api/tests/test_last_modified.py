@@ -11,6 +11,7 @@ from django.utils.http import http_date
 from clusterscape.content.models import FundingCall, Status
 from clusterscape.content.tests.factories import FundingCallFactory, NewsItemFactory, in_days
 from clusterscape.matchmaking.models import PartnerRequest
+from clusterscape.registry import services as registry_services
 from clusterscape.registry.models import Organisation
 from clusterscape.registry.tests.factories import OrganisationFactory
 
@@ -160,3 +161,25 @@ def test_organisation_list_is_200_after_one_is_unpublished(client, monkeypatch):
 
     assert (first.status_code, unchanged) == (200, 304)
     assert since(client, "/api/v1/organisations", first) == 200
+
+
+def test_organisations_and_partnerships_are_200_after_a_partner_link_import(
+    client, monkeypatch, tmp_path
+):
+    at(monkeypatch, NOW)
+    OrganisationFactory(slug="biorn", name="BioRN")
+    OrganisationFactory(slug="lyonbiopole", name="Lyonbiopole", country_id="FR")
+    paths = ("/api/v1/organisations/biorn", "/api/v1/partnerships")
+    first = {path: client.get(path) for path in paths}
+    links = tmp_path / "partnerships.csv"
+    links.write_text(
+        "source_slug,target_slug,kind,year,source_url\n"
+        "biorn,lyonbiopole,mou,2016,https://www.biorn.org/\n"
+    )
+
+    unchanged = [since(client, path, first[path]) for path in paths]
+    at(monkeypatch, NOW + datetime.timedelta(minutes=5))
+    report = registry_services.import_partner_links(links)
+    after = [since(client, path, first[path]) for path in paths]
+
+    assert (report.created, unchanged, after) == (["biorn->lyonbiopole"], [304, 304], [200, 200])
