@@ -15,7 +15,7 @@ Measured: the scheduler's preview (`plan_schedule`, reads only) and a full run
 (`run_scheduler`, books under row locks in one transaction, with the notifications), and the
 participant list with match scores and reasons: the event's brokerage page as 100 random
 signed-in participants get it through Django's whole stack (middleware, the view, the
-template): every participant scored and ordered by the match, the first page of 50 with its
+template): every participant scored and ordered by the match, the first page of 25 with its
 reasons, the suggested meetings and the event's figures.
 Targets (issue 11): scheduler ≤ 10 s, list with scores ≤ 200 ms p95. Results go to
 bench/results/brokerage-<backend>-<participants>.json.
@@ -44,7 +44,7 @@ TABLES = 50
 LIST_QUERIES = 100
 PER_PAGE_NOTE = (
     "the event's brokerage page for a signed-in participant, rendered: every participant "
-    "scored and ordered, the first page of 50 with reasons, the suggested meetings"
+    "scored and ordered, the first page of 25 with reasons, the suggested meetings"
 )
 
 

@@ -45,7 +45,7 @@ from .brokerage_queries import (
 from .brokerage_scheduler import run_scheduler
 
 # participants on one page of the event's list (a big event has a thousand)
-PARTICIPANTS_PER_PAGE = 50
+PARTICIPANTS_PER_PAGE = 25
 
 
 def brokerage_of(slug: str) -> BrokerageEvent:

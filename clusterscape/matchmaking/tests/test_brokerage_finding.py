@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from clusterscape.matchmaking import brokerage_services as services
+from clusterscape.matchmaking import brokerage_views
 from clusterscape.matchmaking.models import PartnerRequest
 from clusterscape.registry.models import Country
 
@@ -121,32 +122,32 @@ def test_visitors_and_others_get_no_suggestions(client):
     assert "Suggested meetings" not in page.content.decode()
 
 
-def test_a_big_list_comes_in_pages_best_match_first_with_the_filters_kept(client):
+def test_a_big_list_comes_in_pages_best_match_first_with_the_filters_kept(client, monkeypatch):
+    monkeypatch.setattr(brokerage_views, "PARTICIPANTS_PER_PAGE", 3)
     brokerage = brokerage_event()
     me, best, good, _unrelated = matched_participants(brokerage)
     japan = Country.objects.get(code="JP")
-    others = [
-        participant(brokerage, name=f"Aardvark {number:02}", country=japan) for number in range(50)
-    ]
+    for number in range(4):
+        participant(brokerage, name=f"Aardvark {number}", country=japan)
     client.force_login(me.user)
 
-    first = client.get(url("detail", brokerage))
-    second = client.get(url("detail", brokerage), {"page": 2})
+    pages = [client.get(url("detail", brokerage), {"page": n}) for n in (1, 2, 3)]
 
-    rows = [row["participant"] for row in first.context["rows"]]
-    assert len(rows) == 50
-    assert rows[:2] == [best, good]  # by the match, though both names sort after the others
-    rest = [row["participant"] for row in second.context["rows"]]
-    assert sorted(p.pk for p in rows + rest) == sorted(p.pk for p in brokerage.participants.all())
-    assert "54 participants · best match first" in first.content.decode()
-    assert 'href="?page=2" rel="next"' in first.content.decode()
+    rows = [[row["participant"] for row in page.context["rows"]] for page in pages]
+    assert [len(page) for page in rows] == [3, 3, 2]
+    assert rows[0][:2] == [best, good]  # by the match, though both names sort after the others
+    assert sorted(p.pk for page in rows for p in page) == sorted(
+        p.pk for p in brokerage.participants.all()
+    )
+    first = pages[0].content.decode()
+    assert "8 participants · best match first" in first
+    assert 'href="?page=2" rel="next"' in first
 
-    narrowed = client.get(url("detail", brokerage), {"country": "JP"})
-    assert len(narrowed.context["rows"]) == 50
-    assert 'href="?country=JP&amp;page=2" rel="next"' in narrowed.content.decode()
-    last = client.get(url("detail", brokerage), {"country": "JP", "page": 2})
-    assert {row["participant"].organisation.country_id for row in last.context["rows"]} == {"JP"}
-    assert len(last.context["rows"]) == len(others) + 2 - 50  # "Good" and "Unrelated" are in JP
+    narrowed = client.get(url("detail", brokerage), {"country": "JP", "page": 2})
+    assert 'href="?country=JP&amp;page=1" rel="prev"' in narrowed.content.decode()
+    japanese = [row["participant"] for row in narrowed.context["rows"]]
+    assert len(japanese) == 3  # of six: "Good", "Unrelated" and the four others
+    assert {p.organisation.country_id for p in japanese} == {"JP"}
 
 
 def test_the_filters_offer_the_countries_and_fields_of_the_participants(client):
