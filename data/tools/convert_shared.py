@@ -65,8 +65,11 @@ OPTIONAL_COMPILED_COLUMNS = ("compiled_on", "description_de", "description_en")
 # membership stated by a source the shared data doesn't cite); format in data/README.md.
 AMENDMENTS_FILE = OUTPUT_DIR / "amendments.csv"
 AMENDMENT_COLUMNS = ("slug", "column", "value", "source_url", "note")
-# What an amendment may do: add items to a list column, or fill an empty cell.
-AMENDABLE_LIST_COLUMNS = frozenset({"programme_rounds", "partner_countries", "state_iso"})
+# What an amendment may do: add items to a list column, or fill an empty cell. `project_name`
+# (the cluster's internationalisation projects, kept as keywords) takes one project per item.
+AMENDABLE_LIST_COLUMNS = frozenset(
+    {"programme_rounds", "partner_countries", "state_iso", "project_name"}
+)
 AMENDABLE_CELL_COLUMNS = frozenset({"city", "website", "field"})
 # The `kind` values a compiled file may use. As in the shared files, `kind` is the first
 # programme (`interspin`, `go-cluster`, `cluster` = a German Land programme, `european` = a cluster
@@ -1225,11 +1228,12 @@ def amend_list(current: str, value: str, column: str) -> tuple[str, str]:
 def apply_amendments(path: Path, rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """The rows with the sourced amendments of `path` applied (see data/README.md).
 
-    An amendment adds a list item (`programme_rounds`, `partner_countries`, `state_iso`), fills
-    an empty cell (`city`, `website`, `field`) or, with column `merged_into`, merges the row into
-    the row `value` names as the same organisation: the merged row is dropped and its programmes,
-    Länder, partner countries, topics and sources are added to the other. The amendment's
-    source URL is added to the row's sources. Anything else stops the conversion.
+    An amendment adds a list item (`programme_rounds`, `partner_countries`, `state_iso`,
+    `project_name`), fills an empty cell (`city`, `website`, `field`) or, with column
+    `merged_into`, merges the row into the row `value` names as the same organisation: the
+    merged row is dropped and its programmes, Länder, partner countries, topics and sources are
+    added to the other. The amendment's source URL is added to the row's sources. Anything else
+    stops the conversion.
     """
     if not path.exists():
         return rows
@@ -1346,7 +1350,10 @@ def organisation_record(
         unplaced.append(f"{slug}: {row['city'] or '(no city)'} – {reason}")
 
     # Project names have no column of their own; they go into the keywords, after the topics.
-    project_names = [row["project_name"], *(project["project_name"] for project in projects)]
+    project_names = [
+        *split_list(row["project_name"]),
+        *(project["project_name"] for project in projects),
+    ]
     keywords = unique([*split_list(row["field"]), *filter(None, project_names)])
     source_urls = unique(
         [

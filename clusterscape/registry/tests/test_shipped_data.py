@@ -111,6 +111,19 @@ def test_load_shipped_data_ships_a_merged_duplicate_once_with_both_programmes(lo
     assert kept.city == "Augsburg"
 
 
+def test_load_shipped_data_ships_an_amended_internationalisation_round_with_its_projects(loaded):
+    # Cluster Leistungselektronik: a row of the shared files, amended with its InterSpiN round
+    # (2015), partner country and the two projects of its implementation phase.
+    cluster = Organisation.objects.get(slug="by-leistungselektronik")
+
+    assert sorted(
+        cluster.memberships.values_list("programme__slug", "year"), key=lambda item: item[0]
+    ) == [("cluster-offensive-bayern", None), ("interspin", 2015)]
+    assert list(cluster.partner_countries.values_list("code", flat=True)) == ["JP"]
+    assert cluster.keyword_list[-2:] == ["IsoGap", "SiC-DCBreaker"]
+    assert cluster.city == "Nürnberg"
+
+
 def test_load_shipped_data_gives_compiled_german_rows_descriptions_and_a_date(loaded):
     with (DATA_DIR / "compiled" / "organisations_de_more.csv").open(encoding="utf-8") as stream:
         slugs = [row["slug"] for row in csv.DictReader(stream)]
@@ -179,6 +192,22 @@ def test_amendment_merges_a_duplicate_into_the_other_row(tmp_path):
     assert amended[0]["state_iso"] == "DE-BY"
     assert amended[0]["merged_slugs"] == "b"
     assert amended[0]["source_url"] == "https://example.org/a;https://example.org/same"
+
+
+@pytest.mark.unit
+def test_amendment_adds_internationalisation_projects_one_per_row(tmp_path):
+    convert = convert_shared_module()
+    rows = [shared_row(slug="a", project_name="")]
+    path = amendments_file(
+        tmp_path,
+        "a,project_name,IsoGap,https://example.org/b,",
+        "a,project_name,SiC-DCBreaker,https://example.org/b,",
+    )
+
+    amended = convert.apply_amendments(path, rows)
+
+    assert amended[0]["project_name"] == "IsoGap;SiC-DCBreaker"
+    assert amended[0]["source_url"] == "https://example.org/a;https://example.org/b"
 
 
 @pytest.mark.unit
