@@ -96,10 +96,19 @@ def _next_generation() -> None:
         cache.set(GENERATION_KEY, 2, timeout=None)
 
 
-def remember(name: str, compute: Callable[[], Any], *, timeout: int = 24 * 3600) -> Any:
+def remembered_seconds() -> int:
+    """How long `remember` keeps a value: a day where every process shares the cache (a
+    write anywhere moves the generation all see), a minute where each process has its own
+    (local memory: it hears only of its own writes, like the page cache)."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return 60 if backend.endswith("LocMemCache") else 24 * 3600
+
+
+def remember(name: str, compute: Callable[[], Any], *, timeout: int | None = None) -> Any:
     """The value of compute(), kept per state of the data (the generation) and language:
     figures over every organisation are computed once after each write, not per request.
     A cache that is down only costs the computation."""
+    timeout = remembered_seconds() if timeout is None else timeout
     try:
         key = f"remember:{name}:{get_language()}:{public_pages_generation()}"
         value = cache.get(key)

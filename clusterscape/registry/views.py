@@ -340,6 +340,9 @@ def about_data(request: HttpRequest) -> HttpResponse:
 
 
 DIRECTORY_VIEWS = ("list", "map")
+UNFILTERED_DIRECTORY = search_queries.SearchParams(
+    filters={"type": (SearchDocument.Kind.ORGANISATION,)}
+)
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -357,7 +360,11 @@ def directory(request: HttpRequest) -> HttpResponse:
             params,
             filters={**params.filters, "type": (SearchDocument.Kind.ORGANISATION,)},
         )
-        results = search_queries.search(params)
+        if params == UNFILTERED_DIRECTORY:
+            # the whole landscape, first page: the same for everyone until the data change
+            results = remember("directory", lambda: search_queries.search(params))
+        else:
+            results = search_queries.search(params)
     context = results_context(request, form, results, hidden_facets=("type", "language"))
     context["view"] = view
     context["view_query"] = query_without(request, "view", "page")

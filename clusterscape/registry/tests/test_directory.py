@@ -124,3 +124,23 @@ def test_directory_query_count_does_not_grow_with_results(client, django_assert_
 # the known-values check of the filter, the page of hits, totals with facet counts, and the
 # labels of the countries and states among the facets
 DIRECTORY_QUERIES = 5
+
+
+def test_the_unfiltered_directory_is_computed_once_per_state_of_the_data(
+    client, landscape, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from clusterscape.registry import services
+    from clusterscape.registry.models import Organisation
+
+    client.get("/en/clusters/")
+    with django_assert_max_num_queries(DIRECTORY_QUERIES - 3):  # no hits, counts or labels
+        again = client.get("/en/clusters/")
+    assert sorted(hit_slugs(again)) == ["arena2036", "biorn", "merge"]
+    assert client.get("/en/clusters/", {"state": "DE-SN"}).context["results"].total == 1
+
+    newcomer = indexed_organisation(slug="newcomer", status=Organisation.Status.DRAFT)
+    assert "newcomer" not in hit_slugs(client.get("/en/clusters/"))
+    with django_capture_on_commit_callbacks(execute=True):  # the write commits
+        services.set_organisation_status(newcomer, status=Organisation.Status.PUBLISHED, by=None)
+
+    assert "newcomer" in hit_slugs(client.get("/en/clusters/"))
