@@ -15,7 +15,7 @@ from .brokerage_models import BrokerageEvent, Meeting, MeetingOutcome, MeetingRe
 from .presentation import Recommendation, present
 from .profiles import Profile
 from .queries import idf_for, indexed_profiles, profile_of
-from .scoring import Match, score
+from .scoring import score
 
 
 def participants_of(
@@ -75,24 +75,29 @@ def in_full(entries: Iterable[Listed]) -> list[Participant]:
 
 @dataclass
 class Scores:
-    """My match with each other participant's organisation: scores and parts of all (cheap,
-    so the list can be ordered by them), reasons rendered only for the ones shown."""
+    """My match with each other participant's organisation: the score of all (so the list
+    can be ordered by it), score with parts and reasons only for the ones shown.
+
+    Only the numbers are kept of the thousand matches a big event has: each match's objects
+    are freed as soon as its score is read, instead of living to the end of the request,
+    where they made the collector's full passes (up to 200 ms) part of every tenth page."""
 
     profile: Profile | None
-    matches: dict[int, Match]
+    idf: dict[str, float]
+    profiles: dict[int, Profile]  # organisation id → indexed profile
+    scores: dict[int, float]  # organisation id → score
 
     def score_of(self, entry: Listed) -> float:
         """The participant's score, -1 for my own organisation or one without a profile."""
-        match = self.matches.get(entry.organisation_id)
-        return match.score if match else -1.0
+        return self.scores.get(entry.organisation_id, -1.0)
 
     def recommendations(self, entries: Iterable[Listed]) -> dict[int, Recommendation]:
         """Score, parts and reasons in the active language for the given participants, by
         organisation id."""
         if self.profile is None:
             return {}
-        chosen = {entry.organisation_id for entry in entries}
-        matches = [m for pk, m in self.matches.items() if pk in chosen]
+        chosen = {entry.organisation_id for entry in entries} & self.profiles.keys()
+        matches = [score(self.profile, self.profiles[pk], self.idf) for pk in sorted(chosen)]
         return {r.organisation.pk: r for r in present(self.profile, matches)}
 
 
@@ -100,10 +105,11 @@ def scored(me: Participant, others: Iterable[Listed]) -> Scores:
     """My match with each other participant's organisation (my own organisation excluded)."""
     a = profile_of(me.organisation)
     if a is None:
-        return Scores(None, {})
+        return Scores(None, {}, {}, {})
     ids = {e.organisation_id for e in others if e.organisation_id != me.organisation_id}
     idf, _df, _total = idf_for(sorted(a.terms))
-    return Scores(a, {b.organisation_id: score(a, b, idf) for b in indexed_profiles(ids)})
+    profiles = {b.organisation_id: b for b in indexed_profiles(ids)}
+    return Scores(a, idf, profiles, {pk: score(a, b, idf).score for pk, b in profiles.items()})
 
 
 def best_first(entries: list[Listed], scores: Scores) -> list[Listed]:
