@@ -273,7 +273,10 @@ def _fingerprint():
 
 
 def _strip_tokens(content: bytes) -> bytes:
-    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", content)
+    """What differs between two reads of the same page: CSRF tokens, and an iCalendar's
+    DTSTAMP (the moment the file was made: two reads a second apart differ)."""
+    content = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", content)
+    return re.sub(rb"DTSTAMP:[0-9TZ]+", b"", content)
 
 
 def _refused(response, *, anonymous: bool, is_api: bool = False) -> bool:
