@@ -141,8 +141,13 @@ def database(url: str) -> dict:
     if config["ENGINE"] == "django.db.backends.postgresql":
         options = config.setdefault("OPTIONS", {})
         options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        # JIT compiles a plan whose estimated cost passes jit_above_cost: for the portal's
+        # short statements (a search with many matches) that costs 100-300 ms, more than
+        # the statement itself.
+        settings = ["-c jit=off"]
         if DATABASE_STATEMENT_TIMEOUT_MS:
-            options["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+            settings.append(f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}")
+        options["options"] = " ".join(settings)
     elif config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config

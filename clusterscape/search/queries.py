@@ -276,15 +276,29 @@ def _candidates_sql(
         conditions.append(f"(d.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s")
         condition_params.append(sample)
     where = " AND ".join(conditions) or "TRUE"
-    extra = ", d.date_start AS date_start, d.sort_key AS sort_key" if sort_columns else ""
+    # The documents' columns b carries besides id, score and exact: (expression, name).
+    columns = [("d.date_start", "date_start"), ("d.sort_key", "sort_key")] if sort_columns else []
     b_kind = "MATERIALIZED" if materialized else "NOT MATERIALIZED"
     if parsed.empty:
+        extra = "".join(f", {expression} AS {name}" for expression, name in columns)
         sql = (
             f"WITH b AS {b_kind} (SELECT d.id AS id, 0.0 AS score, 0 AS exact{extra} "
             f"FROM search_searchdocument d WHERE {where}) "
         )
         return sql, condition_params, bool(conditions)
 
+    name_key = analysis.key(params.q)
+    exact_keys = [name_key] * 3 if len(name_key) >= 2 else []
+    hit_params: list = []
+    if title_hits:
+        hit_sql, hit_params = _title_hits(parsed)
+        columns.append((hit_sql, "hit"))
+    if backend.MATCH_READS_DOCUMENTS:
+        return _candidates_read_in_match(
+            parsed, backend, (where, condition_params), (columns, hit_params), exact_keys,
+            any_term=any_term, ranked=ranked, b_kind=b_kind,
+        )  # fmt: skip
+    extra = "".join(f", {expression} AS {name}" for expression, name in columns)
     match_sql, sql_params = backend.match_sql(parsed, any_term=any_term, ranked=ranked)
     matched = f"SELECT id, score, 0 AS exact FROM ({match_sql}) fts"
     if sample is not None:
@@ -300,8 +314,7 @@ def _candidates_sql(
             f"LEFT JOIN ({phrase_sql}) ordered ON ordered.id = fts.id"
         )
         sql_params = [*sql_params, *phrase_params]
-    name_key = analysis.key(params.q)
-    if len(name_key) >= 2:
+    if exact_keys:
         matched = (
             "SELECT id, MAX(score) AS score, MAX(exact) AS exact FROM ("
             f"{matched} UNION ALL "
@@ -312,11 +325,7 @@ def _candidates_sql(
             "SELECT id, 0.0 AS score, 1 AS exact FROM search_searchdocument "
             "WHERE alias_key = %s) named GROUP BY id"
         )
-        sql_params = [*sql_params, name_key, name_key, name_key]
-    hit_params: list = []
-    if title_hits:
-        hit_sql, hit_params = _title_hits(parsed)
-        extra += f", {hit_sql} AS hit"
+        sql_params = [*sql_params, *exact_keys]
     if not conditions and not extra:
         # Nothing to read of the documents themselves.
         sql = f"WITH m AS MATERIALIZED ({matched}), b AS {b_kind} (SELECT id, score, exact FROM m) "
@@ -327,6 +336,59 @@ def _candidates_sql(
         f"FROM m JOIN search_searchdocument d ON d.id = m.id WHERE {where}) "
     )
     return sql, [*sql_params, *hit_params, *condition_params], True
+
+
+def _candidates_read_in_match(
+    parsed: analysis.ParsedQuery,
+    backend: SearchBackend,
+    conditions: tuple[str, list],
+    columns: tuple[list[tuple[str, str]], list],
+    exact_keys: list[str],
+    *,
+    any_term: bool,
+    ranked: bool,
+    b_kind: str,
+) -> tuple[str, list, bool]:
+    """b for an engine that finds matches in the documents' own rows (PostgreSQL): the
+    filters, the exact-name flag and the columns b needs are read in the same pass over the
+    matching rows, not by looking every match up again; documents whose name is the query
+    but whose text does not match come from the name indexes."""
+    where, where_params = conditions
+    selected, column_params = columns
+    names = "".join(f", {name}" for _expression, name in selected)
+    named = "(d.name_key = %s OR d.short_key = %s OR d.alias_key = %s)"
+    exact = f"CASE WHEN {named} THEN 1 ELSE 0 END" if exact_keys else "0"
+    extra = "".join(
+        f", {expression} AS {name}" for expression, name in [(exact, "exact"), *selected]
+    )
+    match_sql, match_params = backend.match_sql(
+        parsed, any_term=any_term, ranked=ranked, columns=extra, where=where
+    )
+    sql_params = [*exact_keys, *column_params, *match_params, *where_params]
+    matched = f"SELECT id, score, exact{names} FROM ({match_sql}) fts"
+    if parsed.sequence and ranked:
+        # Words in the order typed double the score.
+        phrase_sql, phrase_params = backend.phrase_sql(parsed.sequence)
+        fts_names = "".join(f", fts.{name}" for _expression, name in selected)
+        matched = (
+            "SELECT fts.id AS id, fts.score * (CASE WHEN ordered.id IS NULL THEN 1 "
+            f"ELSE 2 END) AS score, fts.exact AS exact{fts_names} FROM ({match_sql}) fts "
+            f"LEFT JOIN ({phrase_sql}) ordered ON ordered.id = fts.id"
+        )
+        sql_params = [*sql_params, *phrase_params]
+    if exact_keys:
+        text_sql, text_params = backend.text_condition(parsed, any_term=any_term)
+        matched += (
+            f" UNION ALL SELECT d.id AS id, 0.0 AS score, 1 AS exact"
+            f"{''.join(f', {expression} AS {name}' for expression, name in selected)} "
+            f"FROM search_searchdocument d WHERE {named} AND {where} AND NOT ({text_sql})"
+        )
+        sql_params = [*sql_params, *column_params, *exact_keys, *where_params, *text_params]
+    sql = (
+        f"WITH m AS MATERIALIZED ({matched}), "
+        f"b AS {b_kind} (SELECT id, score, exact{names} FROM m) "
+    )
+    return sql, sql_params, True
 
 
 def _title_hits(parsed: analysis.ParsedQuery) -> tuple[str, list]:
@@ -363,10 +425,18 @@ def _ordering(sort: str, parsed: analysis.ParsedQuery) -> str:
     return ORDERINGS.get(sort, ORDERINGS["relevance"])
 
 
-def _fetch(sql: str, sql_params: list) -> list[tuple]:
-    """Run a read of the index where the router sends reads (a replica for public pages)."""
+def _fetch(sql: str, sql_params: list, full_text: SearchBackend | None = None) -> list[tuple]:
+    """Run a read of the index where the router sends reads (a replica for public pages);
+    a statement that matches text with the full_text backend's settings for it, made in
+    the same round trip (SET LOCAL holds for the statements sent together, which run as one
+    transaction, and is undone after them for a caller's transaction that goes on)."""
+    planner = full_text.FULL_TEXT_SETTINGS if full_text is not None else {}
+    before = "".join(f"SET LOCAL {name} = {value}; " for name, value in planner.items())
+    after = "".join(f"; SET LOCAL {name} TO DEFAULT" for name in planner)
     with read_connection(SearchDocument).cursor() as cursor:
-        cursor.execute(sql, sql_params)
+        cursor.execute(f"{before}{sql}{after}", sql_params)
+        for _setting in planner:
+            cursor.nextset()
         return cursor.fetchall()
 
 
@@ -424,7 +494,7 @@ def _run(
         hits_sql, hits_params = _ranked_page_sql(
             parsed, params, backend, filter_sql, filter_params, any_term=any_term
         )
-    rows = _fetch(hits_sql, hits_params)
+    rows = _fetch(hits_sql, hits_params, None if parsed.empty else backend)
     total = rows[0][-1] if rows else 0
     rows = [row[:-1] for row in rows]
 
@@ -467,6 +537,7 @@ def _run(
         total = _fetch(
             with_sql + f"SELECT COUNT(*) FROM b {'WHERE ' + filter_sql if filter_sql else ''}",
             [*with_params, *filter_params],
+            None if parsed.empty else backend,
         )[0][0]
     # The facets are counted over every matching document when there are few, else over a
     # uniform sample.
@@ -495,7 +566,10 @@ def _run(
             f"WHERE count > 0 AND name IN ({placeholders})"
         )
         count_params = [*count_params, *sorted(whole_index)]
-    for kind, name, value, count in _fetch(with_sql + counts_sql, [*with_params, *count_params]):
+    counted = _fetch(
+        with_sql + counts_sql, [*with_params, *count_params], None if parsed.empty else backend
+    )
+    for kind, name, value, count in counted:
         if kind == "kept":
             counts[name][value] = count
         elif (
@@ -539,7 +613,8 @@ def _ranked_page_sql(
         params,
         backend,
         any_term=any_term,
-        materialized=True,
+        # f below is materialized; b is only worth it where it is a join (SQLite)
+        materialized=not backend.MATCH_READS_DOCUMENTS,
         ranked=False,
         title_hits=bool(rank_limit),
     )
@@ -907,12 +982,14 @@ def suggest(prefix: str, *, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
     parsed = analysis.parse_query(folded)
     if parsed.empty:
         return suggestions
-    match_sql, match_params = get_backend().match_sql(parsed, any_term=False, names_only=True)
+    backend = get_backend()
+    match_sql, match_params = backend.match_sql(parsed, any_term=False, names_only=True)
     rows = _fetch(
         f"SELECT d.kind, d.slug, d.title, CASE WHEN d.sort_key LIKE %s THEN 1 ELSE 0 END "
         f"AS starts FROM ({match_sql}) fts JOIN search_searchdocument d ON d.id = fts.id "
         "ORDER BY starts DESC, fts.score DESC, d.sort_key LIMIT %s",
         [_like_prefix(folded), *match_params, limit - len(suggestions)],
+        backend,
     )
     suggestions += [
         Suggestion(kind, title, slug, detail_url(kind, slug)) for kind, slug, title, _s in rows
