@@ -148,7 +148,7 @@ def test_postgres_url_gets_statement_timeout_and_health_checks():
 
     assert config["OPTIONS"] == {
         "connect_timeout": 3,
-        "options": f"-c statement_timeout={settings.DATABASE_STATEMENT_TIMEOUT_MS}",
+        "options": f"-c jit=off -c statement_timeout={settings.DATABASE_STATEMENT_TIMEOUT_MS}",
     }
     assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (60, True)
 
@@ -160,3 +160,6 @@ def test_postgres_connection_runs_with_the_statement_timeout():
     with connection.cursor() as cursor:
         cursor.execute("SELECT setting::int FROM pg_settings WHERE name = 'statement_timeout'")
         assert cursor.fetchone() == (settings.DATABASE_STATEMENT_TIMEOUT_MS,)
+        # and without JIT, whose compiling costs more than a search with many matches
+        cursor.execute("SELECT setting FROM pg_settings WHERE name = 'jit'")
+        assert cursor.fetchone() == ("off",)
