@@ -396,7 +396,7 @@ def _title_hits(parsed: analysis.ParsedQuery) -> tuple[str, list]:
     from the documents' covering index, it picks the candidates worth ranking."""
     parts, params = [], []
     for term in parsed.terms:
-        forms = sorted({*term.match_forms(), *([term.word] if term.prefix else [])})
+        forms = _shortest_parts({*term.match_forms(), *([term.word] if term.prefix else [])})
         if forms:
             parts.append(
                 "(CASE WHEN "
@@ -408,6 +408,12 @@ def _title_hits(parsed: analysis.ParsedQuery) -> tuple[str, list]:
         parts.append("(CASE WHEN d.sort_key LIKE %s THEN 1 ELSE 0 END)")
         params.append("%" + " ".join(phrase) + "%")
     return (" + ".join(parts) or "0"), params
+
+
+def _shortest_parts(forms: set[str]) -> list[str]:
+    """The forms no other form is part of: a title that holds "materi" holds it whether or
+    not it also holds "material", so only the shorter needs testing."""
+    return sorted(form for form in forms if not any(o != form and o in form for o in forms))
 
 
 ORDERINGS = {
@@ -490,6 +496,10 @@ def _run(
             f"ORDER BY {ordering.format(t='top')}"
         )
         hits_params = [*hits_with_params, *filter_params, params.page_size, params.offset]
+    elif params.with_facets and backend.MATCH_READS_DOCUMENTS:
+        return _ranked_page_with_counts(
+            parsed, params, backend, filters, filter_sql, filter_params, any_term=any_term
+        )
     else:
         hits_sql, hits_params = _ranked_page_sql(
             parsed, params, backend, filter_sql, filter_params, any_term=any_term
@@ -557,7 +567,13 @@ def _run(
             params, backend, filters, counted_where, whole_index
         )
     else:
-        counts_sql, count_params = _counts_in_one_pass(params, backend, filters)
+        flags_sql, flag_params, counted_sql, counted_params = _counts_in_one_pass(
+            params, backend, filters
+        )
+        counts_sql = (
+            f", flagged AS MATERIALIZED (SELECT b.id AS id{flags_sql} FROM b) {counted_sql}"
+        )
+        count_params = [*flag_params, *counted_params]
     if whole_index and kept is None:
         # The kept counts of the whole index come along in the same statement.
         placeholders = ", ".join(["%s"] * len(whole_index))
@@ -593,7 +609,7 @@ HIT_COLUMNS = (
 RANK_LIMIT = {"postgresql": 300}
 
 
-def _ranked_page_sql(
+def _ranked_page(
     parsed: analysis.ParsedQuery,
     params: SearchParams,
     backend: SearchBackend,
@@ -602,11 +618,11 @@ def _ranked_page_sql(
     *,
     any_term: bool,
 ) -> tuple[str, list]:
-    """The page of a search with words, and the total: the matches (unranked) pass the
-    filters (f); the first RANK_LIMIT of them in the order of the sort, with the number of
-    query words in the title standing in for the score, are ranked by the engine (c, r);
-    words in the order typed double a score. When no more documents match than that, every
-    match is ranked, exactly as the engine ranks them."""
+    """The WITH clause of the page of a search with words and its total (CTE top): the
+    matches (unranked) pass the filters (f); the first RANK_LIMIT of them in the order of
+    the sort, with the number of query words in the title standing in for the score, are
+    ranked by the engine (c, r); words in the order typed double a score. When no more
+    documents match than that, every match is ranked, exactly as the engine ranks them."""
     rank_limit = RANK_LIMIT.get(backend.vendor)
     with_sql, with_params, _narrowed = _candidates_sql(
         parsed,
@@ -658,18 +674,78 @@ def _ranked_page_sql(
         f"r (id, exact, date_start, sort_key, score) AS ({scored}), "
         "top AS (SELECT r.id, r.score, r.exact, r.date_start, r.sort_key, "
         f"(SELECT COUNT(*) FROM f) AS total FROM r ORDER BY {ordering.format(t='r')} "
-        f"LIMIT %s OFFSET %s) {HIT_COLUMNS} FROM top JOIN search_searchdocument d "
-        f"ON d.id = top.id ORDER BY {ordering.format(t='top')}"
+        "LIMIT %s OFFSET %s)"
     )
-    return sql, [
-        *with_params,
-        *filter_params,
-        *limit,
-        *rank_params,
-        *phrase_params,
-        params.page_size,
-        params.offset,
-    ]
+    sql_params = [*with_params, *filter_params, *limit, *rank_params, *phrase_params]
+    return sql, [*sql_params, params.page_size, params.offset]
+
+
+def _ranked_page_sql(
+    parsed: analysis.ParsedQuery,
+    params: SearchParams,
+    backend: SearchBackend,
+    filter_sql: str,
+    filter_params: list,
+    *,
+    any_term: bool,
+) -> tuple[str, list]:
+    """The page of a search with words, with the total in each row (see _ranked_page)."""
+    sql, sql_params = _ranked_page(
+        parsed, params, backend, filter_sql, filter_params, any_term=any_term
+    )
+    ordering = _ordering(params.sort, parsed).format(t="top")
+    return (
+        f"{sql} {HIT_COLUMNS} FROM top JOIN search_searchdocument d ON d.id = top.id "
+        f"ORDER BY {ordering}",
+        sql_params,
+    )
+
+
+def _ranked_page_with_counts(
+    parsed: analysis.ParsedQuery,
+    params: SearchParams,
+    backend: SearchBackend,
+    filters: dict[str, list[str]],
+    filter_sql: str,
+    filter_params: list,
+    *,
+    any_term: bool,
+) -> tuple[list[tuple], int, dict[str, dict[str, int]], bool]:
+    """The page, the total and the facet counts of a search with words in one statement,
+    so the text is matched once for all three (PostgreSQL, where matching reads the
+    documents). The facets are counted over every match when there are at most
+    EXACT_FACET_LIMIT, else over the uniform sample of about FACET_SAMPLE of them that the
+    statement picks from the total, as `_run` does in two statements."""
+    sql, sql_params = _ranked_page(
+        parsed, params, backend, filter_sql, filter_params, any_term=any_term
+    )
+    flags_sql, flag_params, counted_sql, counted_params = _counts_in_one_pass(
+        params, backend, filters
+    )
+    ordering = _ordering(params.sort, parsed).format(t="top")
+    hit_columns = HIT_COLUMNS.removeprefix("SELECT ").removesuffix(", top.total")
+    sql += (
+        ", n AS MATERIALIZED (SELECT COUNT(*) AS total FROM f), "
+        f"flagged AS MATERIALIZED (SELECT b.id AS id{flags_sql} FROM b, n "
+        # the sample's test in integers: hash < FACET_SAMPLE / total * HASH_RANGE
+        f"WHERE n.total <= %s OR (b.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} * n.total "
+        f"< {FACET_SAMPLE * HASH_RANGE}), "
+        f"counted (kind, name, value, count) AS ({counted_sql}) "
+        f"SELECT 0, ROW_NUMBER() OVER (ORDER BY {ordering}), {hit_columns}, "
+        "NULL, NULL, NULL, NULL FROM top JOIN search_searchdocument d ON d.id = top.id "
+        f"UNION ALL SELECT 1, 0, {', '.join(['NULL'] * 12)}, kind, name, value, count "
+        f"FROM counted UNION ALL SELECT 2, 0, {', '.join(['NULL'] * 15)}, total FROM n"
+    )
+    fetched = _fetch(sql, [*sql_params, *flag_params, EXACT_FACET_LIMIT, *counted_params], backend)
+    total = next(row[-1] for row in fetched if row[0] == 2)
+    estimated = total > EXACT_FACET_LIMIT
+    share = FACET_SAMPLE / total if estimated else 1.0
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for _part, _position, *_hit, kind, name, value, count in (r for r in fetched if r[0] == 1):
+        if kind == "one" and name in counts:
+            counts[name][value] = _estimate(count, share) if estimated else count
+    page = sorted((row for row in fetched if row[0] == 0), key=lambda row: row[1])
+    return [tuple(row[2:14]) for row in page], total, counts, estimated and bool(total)
 
 
 def _estimate(sampled: int, share: float) -> int:
@@ -684,10 +760,12 @@ def _estimate(sampled: int, share: float) -> int:
 
 def _counts_in_one_pass(
     params: SearchParams, backend: SearchBackend, filters: dict[str, list[str]]
-) -> tuple[str, list]:
+) -> tuple[str, list, str, list]:
     """Total and facet counts over the few documents words matched, in one pass over their
     facets: each document is flagged for each active filter, and a facet's value counts
-    where the document passes every filter but that facet's own."""
+    where the document passes every filter but that facet's own. Returns the flag columns
+    (selected from b with the documents' ids into a CTE named flagged) and the counting
+    SELECT over flagged, each with its parameters."""
     flags, flag_params = [], []
     for index, (name, values) in enumerate(filters.items()):
         placeholders = ", ".join(["%s"] * len(values))
@@ -702,10 +780,9 @@ def _counts_in_one_pass(
         kept = [key for index, key in enumerate(keys) if index != skip]
         return "(" + " AND ".join(kept) + ")" if kept else "TRUE"
 
-    flagged = f"SELECT b.id AS id{''.join(', ' + flag for flag in flags)} FROM b"
-    sql = f", flagged AS MATERIALIZED ({flagged}) SELECT '', '', '', COUNT(*) FROM flagged"
+    sql = "SELECT '', '', '', COUNT(*) FROM flagged"
     sql += f" WHERE {passes()}" if keys else ""
-    count_params = [*flag_params]
+    count_params: list = []
     if params.with_facets:
         condition = passes()
         if keys:
@@ -717,7 +794,7 @@ def _counts_in_one_pass(
             f"JOIN {backend.FACETS_BY_DOCUMENT} ON f.document_id = flagged.id "
             f"WHERE {condition} GROUP BY f.name, f.value"
         )
-    return sql, count_params
+    return "".join(", " + flag for flag in flags), flag_params, sql, count_params
 
 
 def _counts_over_filtered_documents(
