@@ -17,8 +17,12 @@ database of 20,000 synthetic organisations (plus the shipped real ones).
 3. For each endpoint — home, directory, a profile, the home map's markers, the search API —
    `hey` runs for `--duration` seconds with `--concurrency` connections, twice: with the
    page cache (anonymous visitors as they are served) and without it (every request
-   rendered: the server time of issue 3). Requests per second, p50/p95/p99, errors and the
-   peak memory of all gunicorn processes go to bench/results/site-<backend>-<size>.json.
+   rendered). Requests per second, p50/p95/p99, errors and the peak memory of all gunicorn
+   processes go to bench/results/site-<backend>-<size>.json.
+4. The server time of issue 3: without the page cache, home, the directory (20 filter,
+   search, sort and page states) and 150 different profiles per round, in both languages,
+   are requested one at a time (`server_time` in the JSON): what one visitor waits for,
+   without the queueing of step 3, whose load generator shares the server's two cores.
 
 `hey` comes from Debian (`make bench` installs it with apt-get when missing). The load
 generator runs on the same 2 cores as the server, so the numbers are a lower bound.
@@ -29,10 +33,12 @@ import datetime
 import json
 import os
 import platform
+import random
 import re
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -47,6 +53,7 @@ SQLITE_DIR = ROOT / "var" / "bench"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/clusterscape_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 PORT = 8799
+SEED = 20261206
 PROFILE = "synthetic-000042"
 ENDPOINTS = {
     "home": "/en/",
@@ -60,7 +67,21 @@ TARGETS = {  # issue 10 (cached pages, search API) and issue 3 (server time, unc
     "cached": {"home": (500, 50), "directory": (500, 50), "profile": (500, 50)},
     "search API": (150, 100),
     "uncached p95_ms": 100,
+    "server time p95_ms": 100,
 }
+# Issue 3's server time: pages of each type requested one after another (one visitor, no
+# page cache), over many different pages of the type: a visitor's wait for the server,
+# without the queueing of a load test whose client shares the server's two cores.
+DIRECTORY_QUERIES = [
+    "", "state=DE-BY", "state=DE-NW&kind=network", "country=FR", "kind=cluster&page=3",
+    "sort=name&page=20", "q=wasserstoff", "q=photonik&state=DE-TH", "q=mobility",
+    "size=50-249", "programme=go-cluster", "field=photonics", "field=materials&state=DE-BW",
+    "q=leichtbau&sort=name", "country=DE&kind=innovation-region", "q=batterie&page=2",
+    "field=sensors&field=nanotechnology", "programme=spitzencluster&sort=name", "q=medizin",
+    "state=DE-SN&field=production",
+]  # fmt: skip
+SERVER_TIME_PROFILES = 150
+SERVER_TIME_ROUNDS = 3
 
 
 def parse_args() -> argparse.Namespace:
@@ -76,6 +97,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--reuse", action="store_true", help="keep an existing bench database")
+    parser.add_argument(
+        "--phases",
+        nargs="+",
+        choices=["load", "server-time"],
+        default=["load", "server-time"],
+        help="the load test with hey, the server time one request at a time, or both",
+    )
     return parser.parse_args()
 
 
@@ -264,6 +292,66 @@ class Server:
             "first_request": first,
         }
 
+    def server_time(self, paths: list[str]) -> dict:
+        """Each path requested once, one request at a time, after one request to warm the
+        worker up: p50/p95/p99 and the slowest of the wall times, and errors."""
+        timings, errors = [], 0
+        for index, path in enumerate([paths[0], *paths]):
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=60) as reply:
+                    reply.read()
+                    ok = reply.status == 200
+            except (OSError, urllib.error.HTTPError):
+                ok = False
+            if index:  # not the warm-up
+                timings.append((time.perf_counter() - started) * 1000)
+                errors += not ok
+        cuts = statistics.quantiles(timings, n=100, method="inclusive")
+        return {
+            "requests": len(timings),
+            "distinct_pages": len(set(paths)),
+            "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(cuts[94], 1),
+            "p99_ms": round(cuts[98], 1),
+            "max_ms": round(max(timings), 1),
+            "errors": errors,
+        }
+
+
+def server_time_paths(size: int) -> dict[str, list[str]]:
+    """The pages of each type the server-time phase asks for, in both languages: home,
+    the directory under DIRECTORY_QUERIES, and profiles of synthetic organisations picked
+    at random (each once)."""
+    rng = random.Random(SEED)  # noqa: S311 - picking pages, not secrets
+    numbers = rng.sample(range(1, size + 1), min(size, SERVER_TIME_PROFILES * SERVER_TIME_ROUNDS))
+    languages = ("en", "de")
+    return {
+        "home": [f"/{languages[n % 2]}/" for n in range(20 * SERVER_TIME_ROUNDS)],
+        "directory": [
+            f"/{language}/clusters/{'?' + query if query else ''}"
+            for _round in range(SERVER_TIME_ROUNDS)
+            for language in languages
+            for query in DIRECTORY_QUERIES
+        ],
+        "profile": [
+            f"/{languages[index % 2]}/clusters/synthetic-{number:06d}/"
+            for index, number in enumerate(numbers)
+        ],
+    }
+
+
+def keep_earlier_phases(report: dict, path: Path, phases: list[str]) -> None:
+    """A run of one phase keeps the other phase's numbers of the earlier run (with the
+    date they were measured on)."""
+    if not path.exists():
+        return
+    earlier = json.loads(path.read_text(encoding="utf-8"))
+    for phase, key in (("load", "results"), ("server-time", "server_time")):
+        if phase not in phases and key in earlier:
+            report[key] = earlier[key]
+            report[f"{key}_date"] = earlier.get(f"{key}_date", earlier.get("date"))
+
 
 def parse_hey(output: str) -> dict:
     def number(pattern: str) -> float:
@@ -325,7 +413,7 @@ def main() -> None:
         "targets": TARGETS,
         "results": {},
     }
-    for mode in ("cached", "uncached"):
+    for mode in ("cached", "uncached") if "load" in args.phases else ():
         with Server(database_url, cache_url, cached=mode == "cached") as server:
             for name, path in ENDPOINTS.items():
                 numbers = server.measure(path, args.duration, args.concurrency)
@@ -337,10 +425,24 @@ def main() -> None:
                     f"memory {numbers['peak_memory_mb']} MB",
                     flush=True,
                 )
+    # The server time of issue 3: one visitor, no page cache, many different pages.
+    with Server(database_url, cache_url, cached=False) as server:
+        phases = server_time_paths(args.size) if "server-time" in args.phases else {}
+        for name, paths in phases.items():
+            numbers = server.server_time(paths)
+            report.setdefault("server_time", {})[name] = numbers
+            print(  # noqa: T201
+                f"one at a time {name:10} {numbers['requests']:4} requests  "
+                f"p50 {numbers['p50_ms']:7.1f}  p95 {numbers['p95_ms']:7.1f}  "
+                f"p99 {numbers['p99_ms']:7.1f}  max {numbers['max_ms']:7.1f} ms  "
+                f"errors {numbers['errors']}",
+                flush=True,
+            )
     report["machine"]["load_average_1min_after"] = os.getloadavg()[0]
     RESULTS.mkdir(parents=True, exist_ok=True)
     suffix = f"-content-{args.content}" if args.content else ""
     path = RESULTS / f"site-{args.backend}-{args.size}{suffix}.json"
+    keep_earlier_phases(report, path, args.phases)
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"→ {path.relative_to(ROOT)}")  # noqa: T201
 
