@@ -139,7 +139,8 @@ class SearchBackend:
     def new_ids(self, table: str, count: int) -> list[int]:
         raise NotImplementedError
 
-    def write_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
+    def write_rows(self, table: str, columns: tuple[str, ...], rows: Iterable) -> None:
+        """Insert rows (values in the order of columns), taken as they come."""
         placeholders = ", ".join(["%s"] * len(columns))
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -233,8 +234,9 @@ class SQLiteBackend(SearchBackend):
     # fires the insert trigger, so one statement per row would write a segment per row.
     ROWS_PER_STATEMENT = 500
 
-    def write_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
+    def write_rows(self, table: str, columns: tuple[str, ...], rows: Iterable) -> None:
         """Multi-row INSERTs (at most 32,766 variables each)."""
+        rows = list(rows)
         per_statement = min(self.ROWS_PER_STATEMENT, 32_766 // len(columns))
         row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
         with connection.cursor() as cursor:
@@ -347,8 +349,8 @@ class PostgresBackend(SearchBackend):
             )
             return [pk for (pk,) in cursor.fetchall()]
 
-    def write_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
-        """COPY: one stream for every row."""
+    def write_rows(self, table: str, columns: tuple[str, ...], rows: Iterable) -> None:
+        """COPY: one stream for every row; a row is sent while the next is being made."""
         statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
             for row in rows:

@@ -33,10 +33,12 @@ class SearchDocument(models.Model):
         blank=True,
         help_text=_("Labels in both languages, synonyms, places and free keywords."),
     )
-    # Exact-name keys (letters and digits only) and the sort key.
-    name_key = models.CharField(max_length=255, db_index=True)
-    short_key = models.CharField(max_length=100, blank=True, db_index=True)
-    alias_key = models.CharField(max_length=255, blank=True, db_index=True)
+    # Exact-name keys (letters and digits only) and the sort key. Their indexes are in
+    # Meta: db_index would give each a second, varchar_pattern_ops, index on PostgreSQL for
+    # LIKE, which no search uses and every write pays for.
+    name_key = models.CharField(max_length=255)
+    short_key = models.CharField(max_length=100, blank=True)
+    alias_key = models.CharField(max_length=255, blank=True)
     sort_key = models.CharField(max_length=255)
     # Pre-analysed text (search.analysis) the full-text engines index.
     title_terms = models.TextField(blank=True)
@@ -67,6 +69,9 @@ class SearchDocument(models.Model):
                 fields=["id", "date_start", "sort_key", "latitude", "longitude"],
                 name="search_doc_cover",
             ),
+            models.Index(fields=["name_key"], name="search_doc_name_key"),
+            models.Index(fields=["short_key"], name="search_doc_short_key"),
+            models.Index(fields=["alias_key"], name="search_doc_alias_key"),
             models.Index(fields=["latitude", "longitude"], name="search_doc_geo"),
             models.Index(fields=["date_start"], name="search_doc_date"),
             models.Index(fields=["sort_key"], name="search_doc_sort"),

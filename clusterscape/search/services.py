@@ -252,13 +252,22 @@ def _store(documents: Iterable[IndexedDocument]) -> list[int]:
     hyphenated: set[str] = set()
     with transaction.atomic():
         for chunk in _chunks(documents, INDEX_CHUNK):
-            rows = [_row(document, analyzer, found_words, hyphenated) for document in chunk]
             by_kind: dict[str, list[int]] = {}
             for document in chunk:
                 by_kind.setdefault(document.kind, []).append(document.object_id)
             for kind, object_ids in by_kind.items():
                 counts.update(_delete_documents(kind, object_ids, update_counts=False))
-            ids = backend.insert_rows("search_searchdocument", DOCUMENT_COLUMNS, rows)
+            ids = backend.new_ids("search_searchdocument", len(chunk))
+            # Analysed as they are written: on PostgreSQL the server stores each row while
+            # the next is analysed (COPY streams), so the two cores share the work.
+            backend.write_rows(
+                "search_searchdocument",
+                DOCUMENT_COLUMNS,
+                (
+                    [pk, *_row(document, analyzer, found_words, hyphenated)]
+                    for pk, document in zip(ids, chunk, strict=True)
+                ),
+            )
             facets = [
                 (pk, name[:20], value[:80])
                 for pk, document in zip(ids, chunk, strict=True)
