@@ -1049,9 +1049,14 @@ def _facet_values(
             FacetValue(value, labels.get((name, value), value), count, value in selected)
             for value, count in counts[name].items()
         ]
-        items.sort(key=lambda item: (-item.count, analysis.fold(item.label), item.value))
+        items.sort(key=lambda item: (-item.count, _folded_label(item.label), item.value))
         facets[name] = items
     return facets
+
+
+# Facet labels are a small, fixed set (countries, states, fields, programmes, kinds, sizes,
+# in two languages): their folded forms, the sort keys, are kept.
+_folded_label = functools.lru_cache(maxsize=10_000)(analysis.fold)
 
 
 def known_facet_values(values: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
