@@ -524,8 +524,12 @@ def _run(
             parsed, params, backend, filters, filter_sql, filter_params, any_term=any_term
         )
     else:
-        hits_sql, hits_params = _ranked_page_sql(
+        page_sql, hits_params = _ranked_page(
             parsed, params, backend, filter_sql, filter_params, any_term=any_term
+        )
+        hits_sql = (
+            f"{page_sql} {HIT_COLUMNS} FROM top JOIN search_searchdocument d ON d.id = top.id "
+            f"ORDER BY {ordering.format(t='top')}"
         )
     rows = _fetch(hits_sql, hits_params, None if parsed.empty else backend)
     total = rows[0][-1] if rows else 0
@@ -702,27 +706,6 @@ def _ranked_page(
     )
     sql_params = [*with_params, *filter_params, *limit, *rank_params, *phrase_params]
     return sql, [*sql_params, params.page_size, params.offset]
-
-
-def _ranked_page_sql(
-    parsed: analysis.ParsedQuery,
-    params: SearchParams,
-    backend: SearchBackend,
-    filter_sql: str,
-    filter_params: list,
-    *,
-    any_term: bool,
-) -> tuple[str, list]:
-    """The page of a search with words, with the total in each row (see _ranked_page)."""
-    sql, sql_params = _ranked_page(
-        parsed, params, backend, filter_sql, filter_params, any_term=any_term
-    )
-    ordering = _ordering(params.sort, parsed).format(t="top")
-    return (
-        f"{sql} {HIT_COLUMNS} FROM top JOIN search_searchdocument d ON d.id = top.id "
-        f"ORDER BY {ordering}",
-        sql_params,
-    )
 
 
 def _ranked_page_with_counts(
