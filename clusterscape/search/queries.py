@@ -4,7 +4,9 @@ you type.
 A search runs in a fixed number of queries whatever the number of hits: the vocabulary
 look-up for typos (one, two when a word is unknown), the page of hits, one statement for
 the total and every facet's counts (counts over the whole index are read from the kept
-counts instead), and the facet labels from the registry's reference tables.
+counts instead), and the facet labels from the registry's reference tables. On PostgreSQL a
+search with words gets its page, total and counts from one statement, so the text is
+matched once (`_ranked_page_with_counts`).
 """
 
 import datetime
