@@ -72,12 +72,22 @@ def queries_for(client, path: str) -> int:
     return len(captured)
 
 
+# Searches with words: PostgreSQL reads the page, the total and the facet counts in one
+# statement (search.queries._ranked_page_with_counts), SQLite in two.
+ONE_STATEMENT_ON_POSTGRESQL = {
+    "/en/clusters/?q=automotive&state=DE-BW&sort=name",
+    "/en/search/?q=automotive",
+    "/api/v1/search?q=automotive",
+}
+
+
 @pytest.mark.parametrize("path", LIST_PAGES)
 @pytest.mark.parametrize("count", [1, 3])
 def test_list_answers_in_a_fixed_number_of_queries(client, path, count):
     landscape(count)
+    merged = connection.vendor == "postgresql" and path in ONE_STATEMENT_ON_POSTGRESQL
 
-    assert queries_for(client, path) == LIST_PAGES[path]
+    assert queries_for(client, path) == LIST_PAGES[path] - merged
 
 
 # API lists of content: path -> queries, with 1 and with 3 items of each kind

@@ -40,6 +40,8 @@ def partners() -> dict[str, str]:
 def test_profile_to_partners_to_comparison(partners, page):
     page.goto("/en/clusters/leichtbau-sachsen/")
     page.get_by_role("link", name="Find partners", exact=True).last.click()
+    # the stylesheet too: inner_text follows the layout ("Why:" is a line of its own)
+    page.wait_for_load_state("load")
     assert page.locator("h1").inner_text() == "Partners for Leichtbau Sachsen"
     assert page.locator(".match-title").all_inner_texts() == [
         partners["first"],
