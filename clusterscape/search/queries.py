@@ -229,6 +229,11 @@ def _facet_clause(
     look each one's facets up; many: collect the documents that have the values (only
     those of the sample, if one is given: see _candidates_sql)."""
     placeholders = ", ".join(["%s"] * len(values))
+    if name == "type" and not per_document:
+        # A document's type is its own kind (services._store): tested on its row rather
+        # than by collecting every document of the type (the directory's type=organisation
+        # is nearly all of them).
+        return f"b.kind IN ({placeholders})", [*values]
     if sample is not None and not per_document:
         return (
             "b.id IN (SELECT document_id FROM search_searchfacet "
@@ -307,8 +312,8 @@ def _candidates_sql(
     if parsed.empty:
         extra = "".join(f", {expression} AS {name}" for expression, name in columns)
         sql = (
-            f"WITH b AS {b_kind} (SELECT d.id AS id, 0.0 AS score, 0 AS exact{extra} "
-            f"FROM search_searchdocument d WHERE {where}) "
+            f"WITH b AS {b_kind} (SELECT d.id AS id, 0.0 AS score, 0 AS exact, d.kind AS kind"
+            f"{extra} FROM search_searchdocument d WHERE {where}) "
         )
         return sql, condition_params, bool(conditions)
 
