@@ -45,6 +45,11 @@ class SearchBackend:
         names_only; score 0 unless ranked (counting needs no ranks)."""
         raise NotImplementedError
 
+    def text_condition(self, query: analysis.ParsedQuery, *, any_term: bool) -> tuple[str, list]:
+        """A condition over a document row d: its text matches the query (only for backends
+        whose MATCH_READS_DOCUMENTS)."""
+        raise NotImplementedError
+
     def phrase_sql(self, words: list[str], *, among: str = "") -> tuple[str, list]:
         """SQL selecting (id) of documents that have the words in this order (only of the
         documents whose ids the CTE named by among holds, if given)."""
@@ -285,8 +290,8 @@ class PostgresBackend(SearchBackend):
     MATCH_READS_DOCUMENTS = True
     # The planner estimates a word's alternatives (its forms, a prefix) as independent and
     # then prefers reading every document to the GIN index: that evaluates each one's
-    # tsvector (detoasting it), 10-50 times slower than the index, whose matches need no
-    # recheck. Statements that match text never scan the documents whole.
+    # tsvector, 10-50 times slower than the index, whose matches need no recheck.
+    # Statements that match text never scan the documents whole.
     FULL_TEXT_SETTINGS = {"enable_seqscan": "off"}
     # ts_rank_cd weights for D, C, B, A: phrase stream, body, keywords, title and short name.
     WEIGHTS = "{0.05, 0.1, 0.3, 1.0}"
