@@ -103,21 +103,25 @@ class SearchFacet(models.Model):
 
 
 class SearchFacetCount(models.Model):
-    """How many documents of the index have each facet value, kept by search.services in
-    the same transaction as the documents: the counts of the unfiltered index (the
-    directory's first page) are read here instead of being counted over every document."""
+    """How many documents of each kind have each facet value, kept by search.services in
+    the same transaction as the documents: the counts of the unfiltered index, and of one
+    kind (the directory: organisations), are read here instead of being counted over every
+    document."""
 
+    kind = models.CharField(max_length=20, default="")
     name = models.CharField(max_length=20)
     value = models.CharField(max_length=80)
     count = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["name", "value"], name="search_facet_count_unique")
+            models.UniqueConstraint(
+                fields=["kind", "name", "value"], name="search_facet_count_by_kind"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}={self.value}: {self.count}"
+        return f"{self.kind}: {self.name}={self.value}: {self.count}"
 
 
 class SearchTerm(models.Model):

@@ -3,10 +3,11 @@ you type.
 
 A search runs in a fixed number of queries whatever the number of hits: the vocabulary
 look-up for typos (one, two when a word is unknown), the page of hits, one statement for
-the total and every facet's counts (counts over the whole index are read from the kept
-counts instead), and the facet labels from the registry's reference tables. On PostgreSQL a
-search with words gets its page, total and counts from one statement, so the text is
-matched once (`_ranked_page_with_counts`).
+the total and every facet's counts, and the facet labels from the registry's reference
+tables. Without words, the kept counts per kind of document give the total and the counts
+of facets filtered by nothing but the kind (the directory's first pages: no counting). On
+PostgreSQL a search with words gets its page, total and counts from one statement, so the
+text is matched once (`_ranked_page_with_counts`).
 """
 
 import datetime
@@ -47,6 +48,8 @@ EXACT_FACET_LIMIT = 1_000
 FACET_SAMPLE = 500
 HASH_MULTIPLIER = 2_654_435_761
 HASH_RANGE = 2**32
+# The kept facet counts (SearchFacetCount): kind of document → facet → value → documents.
+Kept = dict[str, dict[str, dict[str, int]]]
 
 
 @dataclass(frozen=True)
@@ -223,11 +226,17 @@ def did_you_mean(parsed: analysis.ParsedQuery, backend: SearchBackend) -> str:
 
 
 def _facet_clause(
-    name: str, values: Sequence[str], *, per_document: bool, sample: int | None = None
+    name: str,
+    values: Sequence[str],
+    *,
+    per_document: bool,
+    sample: int | None = None,
+    fenced: bool = False,
 ) -> tuple[str, list]:
     """b restricted to documents with one of the values. Few documents (words matched):
-    look each one's facets up; many: collect the documents that have the values (only
-    those of the sample, if one is given: see _candidates_sql)."""
+    look each one's facets up (fenced: always, never as a join the planner may choose to
+    hash); many: collect the documents that have the values (only those of the sample, if
+    one is given: see _candidates_sql)."""
     placeholders = ", ".join(["%s"] * len(values))
     if name == "type" and not per_document:
         # A document's type is its own kind (services._store): tested on its row rather
@@ -242,9 +251,13 @@ def _facet_clause(
             [name, *values, sample],
         )
     if per_document:
+        # An OFFSET keeps PostgreSQL from turning the test into a join: with the facets'
+        # (name, value) pairs under-estimated, it would hash thousands of documents (every
+        # one of country=DE) to test a few hundred.
+        fence = " LIMIT 1 OFFSET 0" if fenced else ""
         return (
             "EXISTS (SELECT 1 FROM search_searchfacet x WHERE x.document_id = b.id "
-            f"AND x.name = %s AND x.value IN ({placeholders}))",
+            f"AND x.name = %s AND x.value IN ({placeholders}){fence})",
             [name, *values],
         )
     return (
@@ -483,12 +496,17 @@ def _run(
     filters: dict[str, list[str]],
     *,
     any_term: bool,
-    kept: dict[str, dict[str, int]] | None = None,
+    kept: Kept | None = None,
 ) -> tuple[list[tuple], int, dict[str, dict[str, int]], bool]:
+    """Page, total, facet counts and whether they are estimates. `kept` (the kept counts)
+    is given whenever nothing narrows the index (no words, dates or circle)."""
     # Without words, b is left to the planner so a sort can walk an index of the documents.
     hits_with, hits_with_params, narrowed = _candidates_sql(
         parsed, params, backend, any_term=any_term, materialized=not parsed.empty
     )
+    # The total, when the kept counts tell it: no count over the documents is needed, and a
+    # sort walks its index only as far as the page.
+    known_total = _kept_total(filters, kept) if kept is not None and not narrowed else None
 
     def clauses_for(sample: int | None = None) -> dict[str, tuple[str, list]]:
         return {
@@ -509,23 +527,40 @@ def _run(
     filter_sql, filter_params = where()
     # The page is picked from b's own columns; only its rows are read in full.
     ordering = _ordering(params.sort, parsed)
-    circle_or_dates = bool(
-        params.date_from or params.date_to or (params.radius_km and params.latitude is not None)
-    )
-    if parsed.empty or not (RANK_LIMIT.get(backend.vendor) or circle_or_dates):
-        # Every match ranked (SQLite: bm25 runs inside FTS5, cheaply). When anything narrows
-        # the index, the page comes with the total (counted over b before the LIMIT);
-        # otherwise the kept counts give it and b is not walked to the end.
-        counting = narrowed or bool(filters)
+    if parsed.empty or not (RANK_LIMIT.get(backend.vendor) or _place_or_dates(params)):
+        # Every match ranked (SQLite: bm25 runs inside FTS5, cheaply). Unless the kept
+        # counts give the total, the page comes with it (counted over b before the LIMIT).
+        counting = known_total is None
+        source, page_sql, page_params = "b", filter_sql, filter_params
+        driver = _driving_filter(filters, kept) if parsed.empty and counting and kept else None
+        if driver is not None:
+            # Counting means visiting every document that passes: the documents of the
+            # filter that passes fewest (by the kept counts) are collected from the facets'
+            # index and the other filters tested on each, rather than every document
+            # walked in the order of the sort.
+            values = filters[driver]
+            hits_with += (
+                ", p AS MATERIALIZED (SELECT DISTINCT document_id AS id FROM search_searchfacet "
+                f"WHERE name = %s AND value IN ({', '.join(['%s'] * len(values))}))"
+            )
+            hits_with_params = [*hits_with_params, driver, *values]
+            source = "p JOIN b ON b.id = p.id"
+            page_sql, page_params = where(
+                skip=driver,
+                clauses={
+                    name: _facet_clause(name, values, per_document=name != "type")
+                    for name, values in filters.items()
+                },
+            )
         hits_sql = (
             f"{hits_with}, top AS (SELECT b.id, b.score, b.exact, b.date_start, b.sort_key, "
             f"{'COUNT(*) OVER ()' if counting else '0'} AS total "
-            f"FROM b {'WHERE ' + filter_sql if filter_sql else ''} "
+            f"FROM {source} {'WHERE ' + page_sql if page_sql else ''} "
             f"ORDER BY {ordering.format(t='b')} LIMIT %s OFFSET %s) "
             f"{HIT_COLUMNS} FROM top JOIN search_searchdocument d ON d.id = top.id "
             f"ORDER BY {ordering.format(t='top')}"
         )
-        hits_params = [*hits_with_params, *filter_params, params.page_size, params.offset]
+        hits_params = [*hits_with_params, *page_params, params.page_size, params.offset]
     elif params.with_facets and backend.MATCH_READS_DOCUMENTS:
         return _ranked_page_with_counts(
             parsed, params, backend, filters, filter_sql, filter_params, any_term=any_term
@@ -539,28 +574,24 @@ def _run(
             f"ORDER BY {ordering.format(t='top')}"
         )
     rows = _fetch(hits_sql, hits_params, None if parsed.empty else backend)
-    total = rows[0][-1] if rows else 0
+    total = known_total if known_total is not None else rows[0][-1] if rows else 0
     rows = [row[:-1] for row in rows]
 
-    # The total; one pass counting every facet under all filters (right for the facets
-    # without an active filter); one pass per active facet under the other filters
-    # (disjunctive faceting: a facet's own choices don't narrow its counts). Counts over
-    # the whole index come from the kept facet counts instead.
+    # One pass counting every facet under all filters (right for the facets without an
+    # active filter); one pass per active facet under the other filters (disjunctive
+    # faceting: a facet's own choices don't narrow its counts). A facet filtered by nothing
+    # but the type of document has the kept counts of those types (the directory: of
+    # organisations), read instead of counted.
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    whole_index = (
-        {name for name in FACETS if not narrowed and not where(skip=name)[0]}
-        if params.with_facets
-        else set()
-    )
-    if not narrowed and not filters:
-        kept = kept if kept is not None else _kept_counts()
-        for name in whole_index:
-            counts[name] = dict(kept.get(name, {}))
-        total = sum(kept.get("type", {}).values())
+    whole_index: set[str] = set()
+    if params.with_facets and kept is not None and not narrowed:
+        for name in FACETS:
+            if all(other in (name, "type") for other in filters):
+                kinds = filters.get("type") if name != "type" else None
+                counts[name] = dict(_kept_within(kept, kinds).get(name, {}))
+                whole_index.add(name)
+    if known_total is not None and (not params.with_facets or whole_index == set(FACETS)):
         return rows, total, counts, False
-    if kept is not None:
-        for name in whole_index:
-            counts[name] = dict(kept.get(name, {}))
 
     def counts_with(sample: int | None = None) -> tuple[str, list]:
         with_sql, with_params, _narrowed = _candidates_sql(
@@ -577,7 +608,7 @@ def _run(
 
     # A page past the end has no rows to bring the total: it is counted on its own.
     with_sql, with_params = counts_with()
-    if not rows and params.offset:
+    if not rows and params.offset and known_total is None:
         total = _fetch(
             with_sql + f"SELECT COUNT(*) FROM b {'WHERE ' + filter_sql if filter_sql else ''}",
             [*with_params, *filter_params],
@@ -589,16 +620,49 @@ def _run(
     if not params.with_facets or not total:
         return rows, total, counts, estimated
     share = 1.0
-    counted_where = where
+    sample = None
     if total > EXACT_FACET_LIMIT:
         share = FACET_SAMPLE / total
         sample = int(share * HASH_RANGE)
         with_sql, with_params = counts_with(sample=sample)
-        counted_where = functools.partial(where, clauses=clauses_for(sample))
         estimated = True
+    # An active facet's own counts are over the documents passing the other filters, which
+    # may be many more than the total (country=DE beside kind=innovation-region): when the
+    # kept counts tell how many and they are more than EXACT_FACET_LIMIT, a sample of them.
+    own_shares: dict[str, float] = {}
+    if parsed.empty and not estimated and kept is not None and not narrowed:
+        for name in filters.keys() - whole_index:
+            passing = _kept_total({n: v for n, v in filters.items() if n != name}, kept)
+            if passing and passing > EXACT_FACET_LIMIT:
+                own_shares[name] = FACET_SAMPLE / passing
+
+    def driven(skip: str | None = None, sample: int | None = sample) -> tuple[str, list]:
+        """The clause of the filters but skip's: the documents of the one that passes
+        fewest (by the kept counts) collected from the facets' index, in the sample if one
+        is given, and the others tested on each of them (sets of thousands are not
+        hashed to be joined: country=DE beside kind=innovation-region)."""
+        chosen = {name: values for name, values in filters.items() if name != skip}
+        driver = _driving_filter(chosen, kept) if kept else None
+        clauses = {
+            name: _facet_clause(
+                name,
+                values,
+                per_document=name not in (driver, "type"),
+                sample=sample if name == driver else None,
+                fenced=True,
+            )
+            for name, values in chosen.items()
+        }
+        return where(clauses=clauses)
+
+    def own_where(name: str) -> tuple[str, list]:
+        if name in own_shares:
+            return driven(skip=name, sample=int(own_shares[name] * HASH_RANGE))
+        return driven(skip=name)
+
     if parsed.empty:
         counts_sql, count_params = _counts_over_filtered_documents(
-            params, backend, filters, counted_where, whole_index
+            params, backend, filters, driven, whole_index, own_where
         )
     else:
         flags_sql, flag_params, counted_sql, counted_params = _counts_in_one_pass(
@@ -608,28 +672,22 @@ def _run(
             f", flagged AS MATERIALIZED (SELECT b.id AS id{flags_sql} FROM b) {counted_sql}"
         )
         count_params = [*flag_params, *counted_params]
-    if whole_index and kept is None:
-        # The kept counts of the whole index come along in the same statement.
-        placeholders = ", ".join(["%s"] * len(whole_index))
-        counts_sql += (
-            " UNION ALL SELECT 'kept', name, value, count FROM search_searchfacetcount "
-            f"WHERE count > 0 AND name IN ({placeholders})"
-        )
-        count_params = [*count_params, *sorted(whole_index)]
     counted = _fetch(
         with_sql + counts_sql, [*with_params, *count_params], None if parsed.empty else backend
     )
     for kind, name, value, count in counted:
-        if kind == "kept":
-            counts[name][value] = count
-        elif (
+        if (
             kind
             and name in counts
             and name not in whole_index
             and (kind == "one" or (kind == "own") == (name in filters))
         ):
-            counts[name][value] = _estimate(count, share) if estimated else count
-    return rows, total, counts, estimated
+            own_share = own_shares.get(name) if kind == "own" else None
+            if own_share:
+                counts[name][value] = _estimate(count, own_share)
+            else:
+                counts[name][value] = _estimate(count, share) if estimated else count
+    return rows, total, counts, estimated or bool(own_shares)
 
 
 HIT_COLUMNS = (
@@ -817,23 +875,26 @@ def _counts_over_filtered_documents(
     filters: dict[str, list[str]],
     where,
     whole_index: set[str],
+    own_where,
 ) -> tuple[str, list]:
-    """Total and facet counts without words: the filters pick the documents first (by
-    value), then one pass per facet that needs counts under other filters."""
+    """Facet counts without words (the page brought the total): the filters pick the
+    documents first (by value), then one pass per facet that needs counts under other
+    filters (own_where(name): the clause of the filters but name's). Facets in whole_index
+    have their counts already."""
     filter_sql, filter_params = where()
-    parts = [f"SELECT '', '', '', COUNT(*) FROM b {'WHERE ' + filter_sql if filter_sql else ''}"]
-    count_params = [*filter_params]
+    parts, count_params = [], []
     if params.with_facets:
+        counted = [name for name in FACETS if name not in whole_index]
         parts.append(
             f"SELECT 'all', f.name, f.value, COUNT(*) FROM b JOIN {backend.FACETS_BY_DOCUMENT} "
-            "ON f.document_id = b.id "
+            f"ON f.document_id = b.id AND f.name IN ({', '.join(['%s'] * len(counted))}) "
             f"{'WHERE ' + filter_sql if filter_sql else ''} GROUP BY f.name, f.value"
         )
-        count_params += filter_params
+        count_params += [*counted, *filter_params]
         for name in filters:
             if name in whole_index:
                 continue
-            other_sql, other_params = where(skip=name)
+            other_sql, other_params = own_where(name)
             parts.append(
                 f"SELECT 'own', f.name, f.value, COUNT(*) FROM b JOIN {backend.FACETS_BY_DOCUMENT} "
                 "ON f.document_id = b.id AND f.name = %s "
@@ -843,14 +904,59 @@ def _counts_over_filtered_documents(
     return " UNION ALL ".join(parts), count_params
 
 
-def _kept_counts() -> dict[str, dict[str, int]]:
-    """The kept facet counts of the whole index: facet → value → documents."""
-    kept: dict[str, dict[str, int]] = {}
-    for name, value, count in SearchFacetCount.objects.filter(count__gt=0).values_list(
-        "name", "value", "count"
+def _kept_counts() -> Kept:
+    """The kept facet counts of the index, by kind of document."""
+    kept: Kept = {}
+    for kind, name, value, count in SearchFacetCount.objects.filter(count__gt=0).values_list(
+        "kind", "name", "value", "count"
     ):
-        kept.setdefault(name, {})[value] = count
+        kept.setdefault(kind, {}).setdefault(name, {})[value] = count
     return kept
+
+
+def _kept_within(kept: Kept, kinds: Sequence[str] | None = None) -> dict[str, dict[str, int]]:
+    """The kept counts of the documents of the given kinds (of every kind without kinds):
+    facet → value → documents."""
+    summed: dict[str, dict[str, int]] = {}
+    for kind, facets in kept.items():
+        if kinds is not None and kind not in kinds:
+            continue
+        for name, values in facets.items():
+            into = summed.setdefault(name, {})
+            for value, count in values.items():
+                into[value] = into.get(value, 0) + count
+    return summed
+
+
+def _kept_total(filters: dict[str, list[str]], kept: Kept) -> int | None:
+    """How many documents pass the filters, when the kept counts tell it exactly: no filter
+    but the type, or one more facet with one value (a document has a value at most once)
+    or with values of a facet that has one value per document."""
+    within = _kept_within(kept, filters.get("type"))
+    others = [name for name in filters if name != "type"]
+    if not others:
+        return sum(within.get("type", {}).values())
+    name = others[0]
+    if len(others) == 1 and (len(filters[name]) == 1 or name in SINGLE_VALUED_FACETS):
+        return sum(within.get(name, {}).get(value, 0) for value in filters[name])
+    return None
+
+
+def _driving_filter(filters: dict[str, list[str]], kept: Kept) -> str | None:
+    """The filter (other than the type) that the fewest documents pass, by the kept counts."""
+    within = _kept_within(kept, filters.get("type"))
+    passing = {
+        name: sum(within.get(name, {}).get(value, 0) for value in values)
+        for name, values in filters.items()
+        if name != "type"
+    }
+    return min(passing, key=passing.__getitem__) if passing else None
+
+
+def _place_or_dates(params: SearchParams) -> bool:
+    """Whether a circle or dates narrow the search."""
+    has_centre = params.latitude is not None and params.longitude is not None
+    return bool(params.date_from or params.date_to or (has_centre and params.radius_km))
 
 
 def search(
@@ -872,7 +978,11 @@ def search(
     }
     if parsed.terms:
         expand_typos(parsed, backend)
-    kept = _kept_counts() if any(name in filters for name in SINGLE_VALUED_FACETS) else None
+    narrowed = not parsed.empty or _place_or_dates(params)
+    if not narrowed or any(name in filters for name in SINGLE_VALUED_FACETS):
+        kept = _kept_counts()
+    else:
+        kept = None
     effective = _without_filters_covering_everything(filters, kept) if kept else filters
     rows, total, counts, estimated = _run(
         parsed, params, backend, effective, any_term=False, kept=kept
@@ -906,16 +1016,17 @@ SINGLE_VALUED_FACETS = ("type", "kind")
 
 
 def _without_filters_covering_everything(
-    filters: dict[str, list[str]], kept: dict[str, dict[str, int]]
+    filters: dict[str, list[str]], kept: Kept
 ) -> dict[str, list[str]]:
     """The filters less those that every document passes, which would only cost a pass
     over the whole index."""
-    everything = sum(kept.get("type", {}).values())
+    within = _kept_within(kept)
+    everything = sum(within.get("type", {}).values())
     covering = {
         name
         for name in SINGLE_VALUED_FACETS
         if name in filters
-        and sum(kept.get(name, {}).get(value, 0) for value in filters[name]) == everything
+        and sum(within.get(name, {}).get(value, 0) for value in filters[name]) == everything
     }
     return {name: values for name, values in filters.items() if name not in covering}
 

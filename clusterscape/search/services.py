@@ -277,7 +277,8 @@ def _store(documents: Iterable[IndexedDocument]) -> list[int]:
             backend.insert_rows(
                 "search_searchfacet", ("document_id", "name", "value"), facets, with_ids=False
             )
-            counts.update((name, value) for _pk, name, value in facets)
+            kinds = {pk: document.kind for pk, document in zip(ids, chunk, strict=True)}
+            counts.update((kinds[pk], name, value) for pk, name, value in facets)
             written.extend(ids)
         _add_to_counts(counts)
         backend.add_terms(analyzer.vocabulary(found_words, hyphenated))
@@ -315,7 +316,7 @@ def _delete_documents(kind: str, object_ids: list[int], *, update_counts: bool =
             f"WHERE document_id IN ({placeholders}) GROUP BY name, value",
             ids,
         )
-        removed = Counter({(name, value): -count for name, value, count in cursor.fetchall()})
+        removed = Counter({(kind, name, value): -count for name, value, count in cursor.fetchall()})
         removed[REMOVED] = len(ids)
         in_ids = f"IN ({placeholders})"
         cursor.execute(f"DELETE FROM search_searchfacet WHERE document_id {in_ids}", ids)  # noqa: S608
@@ -326,21 +327,21 @@ def _delete_documents(kind: str, object_ids: list[int], *, update_counts: bool =
 
 
 # The key under which `_delete_documents` reports how many documents it removed.
-REMOVED = ("", "")
+REMOVED = ("", "", "")
 
 
 def _add_to_counts(changes: Counter) -> None:
     rows = [
-        (name, value, change)
-        for (name, value), change in changes.items()
-        if change and (name, value) != REMOVED
+        (kind, name, value, change)
+        for (kind, name, value), change in changes.items()
+        if change and (kind, name, value) != REMOVED
     ]
     if not rows:
         return
     with connection.cursor() as cursor:
         cursor.executemany(
-            "INSERT INTO search_searchfacetcount (name, value, count) VALUES (%s, %s, %s) "
-            "ON CONFLICT (name, value) "
+            "INSERT INTO search_searchfacetcount (kind, name, value, count) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (kind, name, value) "
             "DO UPDATE SET count = search_searchfacetcount.count + excluded.count",
             rows,
         )

@@ -35,7 +35,11 @@ LIST_PAGES = {
     "/en/about/data/": 11,
     "/en/search/?q=automotive": 4,
     "/api/v1/search?q=automotive": 4,
-    "/api/v1/search?state=DE-BW&page_size=50": 4,
+    # the kept facet counts (the total, the state's own counts), the page, the other
+    # facets' counts, their labels
+    "/api/v1/search?state=DE-BW&page_size=50": 5,
+    "/en/clusters/?state=DE-BW": 5,
+    "/en/clusters/?state=DE-BW&kind=cluster&sort=name": 5,
 }
 
 

@@ -399,6 +399,52 @@ def events(count: int, *, start: int = 0, **values) -> list[services.IndexedDocu
     ]
 
 
+# Directory states (type=organisation and more): the total from the kept counts of one type
+# (one more facet with one value, or values of a facet with one value per document), or
+# counted over the documents of the filter that passes fewest (several facets, several
+# values of a facet with many).
+DIRECTORY_STATES = [
+    {"state": ["DE-SN"]},
+    {"kind": ["cluster", "network"]},
+    {"field": ["microelectronics", "photonics"]},
+    {"state": ["DE-SN"], "field": ["microelectronics"]},
+    {"programme": ["interspin"], "country": ["DE"]},
+    {"programme": ["interspin"], "country": ["DE"], "kind": ["cluster"]},
+]
+
+
+@pytest.mark.parametrize("filters", DIRECTORY_STATES)
+@pytest.mark.parametrize("sort", ["relevance", "name"])
+@pytest.mark.parametrize("page", [1, 2, 9])
+def test_directory_among_other_kinds_reads_what_counting_every_document_gives(
+    landscape, filters, sort, page
+):
+    # events in the same states and circle: only the type filter keeps them out
+    services.store_documents(events(7, latitude=50.0, longitude=10.0))
+    params = {"filters": {"type": ["organisation"], **filters}, "sort": sort, "page": page}
+    read = search(SearchParams(**params, page_size=2))
+    # a circle around everything: nothing is read from the kept counts
+    counted = search(SearchParams(**params, page_size=2, latitude=48, longitude=8, radius_km=2000))
+
+    assert read.total == counted.total > 0
+    assert [hit.slug for hit in read.hits] == [hit.slug for hit in counted.hits]
+    assert read.facets == counted.facets
+    assert read.facets_estimated is counted.facets_estimated is False
+
+
+def test_own_counts_over_many_documents_passing_the_other_filters_are_estimated():
+    funded = [("country", "DE"), ("programme", "go-cluster")]
+    services.store_documents([*events(2_900), *events(100, start=2_900, facets=funded)])
+
+    results = search(SearchParams(filters={"country": ["DE"], "programme": ["go-cluster"]}))
+
+    assert results.total == 100
+    assert counts(results, "country") == {"DE": 100}
+    # the programme's own counts are over the 3,000 documents of country=DE: a sample
+    assert results.facets_estimated is True
+    assert 40 <= counts(results, "programme")["go-cluster"] <= 250
+
+
 def test_facet_counts_over_few_matches_are_exact():
     services.store_documents(events(queries.EXACT_FACET_LIMIT))
 

@@ -174,11 +174,11 @@ def test_size_band_by_member_total():
     ]
 
 
-def facet_counts() -> dict[tuple[str, str], int]:
+def facet_counts() -> dict[tuple[str, str, str], int]:
     return {
-        (name, value): count
-        for name, value, count in SearchFacetCount.objects.filter(count__gt=0).values_list(
-            "name", "value", "count"
+        (kind, name, value): count
+        for kind, name, value, count in SearchFacetCount.objects.filter(count__gt=0).values_list(
+            "kind", "name", "value", "count"
         )
     }
 
@@ -191,13 +191,31 @@ def test_facet_counts_follow_indexing_updates_and_removal():
     services.unindex("organisation", first.pk)
 
     assert facet_counts() == {
-        ("type", "organisation"): 1,
-        ("kind", "cluster"): 1,
-        ("country", "DE"): 1,
-        ("state", "DE-SN"): 1,
-        ("field", "photonics"): 1,
-        ("field", "photonics-area"): 1,
+        ("organisation", "type", "organisation"): 1,
+        ("organisation", "kind", "cluster"): 1,
+        ("organisation", "country", "DE"): 1,
+        ("organisation", "state", "DE-SN"): 1,
+        ("organisation", "field", "photonics"): 1,
+        ("organisation", "field", "photonics-area"): 1,
     }
+
+
+def test_facet_counts_are_kept_per_kind_of_document():
+    indexed_organisation(states=("DE-TH",))
+    event = services.IndexedDocument(
+        kind="event", object_id=1, slug="summit", title="Summit", facets=[("state", "DE-TH")]
+    )
+    services.store_documents([event])
+
+    kept = facet_counts()
+    assert kept[("organisation", "state", "DE-TH")] == 1
+    assert kept[("event", "state", "DE-TH")] == 1
+    assert kept[("event", "type", "event")] == 1
+
+    services.unindex("event", 1)
+
+    assert ("event", "state", "DE-TH") not in facet_counts()
+    assert facet_counts()[("organisation", "state", "DE-TH")] == 1
 
 
 def test_rebuild_index_recounts_the_facets():
@@ -207,8 +225,8 @@ def test_rebuild_index_recounts_the_facets():
     services.rebuild_index()
 
     assert facet_counts() == {
-        ("type", "organisation"): 1,
-        ("kind", "cluster"): 1,
-        ("country", "DE"): 1,
-        ("state", "DE-TH"): 1,
+        ("organisation", "type", "organisation"): 1,
+        ("organisation", "kind", "cluster"): 1,
+        ("organisation", "country", "DE"): 1,
+        ("organisation", "state", "DE-TH"): 1,
     }
