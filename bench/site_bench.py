@@ -81,6 +81,7 @@ DIRECTORY_QUERIES = [
     "state=DE-SN&field=production",
 ]  # fmt: skip
 SERVER_TIME_PROFILES = 150
+SLOWEST_SHOWN = 8  # the slowest requests of each type are named in the results
 SERVER_TIME_ROUNDS = 3
 
 
@@ -315,6 +316,7 @@ class Server:
             timings.append((time.perf_counter() - started) * 1000)
             errors += not ok
         cuts = statistics.quantiles(timings, n=100, method="inclusive")
+        slowest = sorted(zip(timings, paths, strict=True), reverse=True)[:SLOWEST_SHOWN]
         return {
             "requests": len(timings),
             "distinct_pages": len(set(paths)),
@@ -323,6 +325,7 @@ class Server:
             "p99_ms": round(cuts[98], 1),
             "max_ms": round(max(timings), 1),
             "errors": errors,
+            "slowest": [[path, round(ms, 1)] for ms, path in slowest],
         }
 
 

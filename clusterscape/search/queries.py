@@ -232,13 +232,15 @@ def _facet_clause(
     per_document: bool,
     sample: int | None = None,
     fenced: bool = False,
+    kind_column: bool = False,
 ) -> tuple[str, list]:
     """b restricted to documents with one of the values. Few documents (words matched):
     look each one's facets up (fenced: always, never as a join the planner may choose to
     hash); many: collect the documents that have the values (only those of the sample, if
-    one is given: see _candidates_sql)."""
+    one is given: see _candidates_sql). kind_column: b carries the documents' kind (it
+    always does without words)."""
     placeholders = ", ".join(["%s"] * len(values))
-    if name == "type" and not per_document:
+    if name == "type" and (kind_column or not per_document):
         # A document's type is its own kind (services._store): tested on its row rather
         # than by collecting every document of the type (the directory's type=organisation
         # is nearly all of them).
@@ -337,6 +339,8 @@ def _candidates_sql(
         hit_sql, hit_params = _title_hits(parsed)
         columns.append((hit_sql, "hit"))
     if backend.MATCH_READS_DOCUMENTS:
+        # read in the same pass: the type filter is tested on it (_facet_clause)
+        columns.append(("d.kind", "kind"))
         return _candidates_read_in_match(
             parsed, backend, (where, condition_params), (columns, hit_params), exact_keys,
             any_term=any_term, ranked=ranked, b_kind=b_kind,
@@ -510,7 +514,13 @@ def _run(
 
     def clauses_for(sample: int | None = None) -> dict[str, tuple[str, list]]:
         return {
-            name: _facet_clause(name, values, per_document=not parsed.empty, sample=sample)
+            name: _facet_clause(
+                name,
+                values,
+                per_document=not parsed.empty,
+                sample=sample,
+                kind_column=backend.MATCH_READS_DOCUMENTS,
+            )
             for name, values in filters.items()
         }
 
@@ -840,12 +850,11 @@ def _counts_in_one_pass(
     SELECT over flagged, each with its parameters."""
     flags, flag_params = [], []
     for index, (name, values) in enumerate(filters.items()):
-        placeholders = ", ".join(["%s"] * len(values))
-        flags.append(
-            "EXISTS (SELECT 1 FROM search_searchfacet x WHERE x.document_id = b.id "
-            f"AND x.name = %s AND x.value IN ({placeholders})) AS k{index}"
+        flag_sql, flag_sql_params = _facet_clause(
+            name, values, per_document=True, kind_column=backend.MATCH_READS_DOCUMENTS
         )
-        flag_params += [name, *values]
+        flags.append(f"{flag_sql} AS k{index}")
+        flag_params += flag_sql_params
     keys = [f"k{index}" for index in range(len(filters))]
 
     def passes(skip: int | None = None) -> str:
