@@ -89,12 +89,18 @@ class SearchFacet(models.Model):
     )
     name = models.CharField(max_length=20)
     value = models.CharField(max_length=80)
+    # The document's kind: a filter within a type (the directory's organisations) finds
+    # only documents of that type, not every news item and event with the value too.
+    kind = models.CharField(max_length=20, default="")
 
     class Meta:
-        # Filters find documents by value, counts find values by document. A document's
-        # values are distinct by construction (search.services), so no unique index is kept.
+        # Filters find documents by value (and kind), counts find values by document. A
+        # document's values are distinct by construction (search.services), so no unique
+        # index is kept.
         indexes = [
-            models.Index(fields=["name", "value", "document"], name="search_facet_lookup"),
+            models.Index(
+                fields=["name", "value", "kind", "document"], name="search_facet_lookup_kind"
+            ),
             models.Index(fields=["document", "name", "value"], name="search_facet_by_document"),
         ]
 

@@ -233,13 +233,18 @@ def _facet_clause(
     sample: int | None = None,
     fenced: bool = False,
     kind_column: bool = False,
+    kinds: Sequence[str] | None = None,
 ) -> tuple[str, list]:
     """b restricted to documents with one of the values. Few documents (words matched):
     look each one's facets up (fenced: always, never as a join the planner may choose to
     hash); many: collect the documents that have the values (only those of the sample, if
-    one is given: see _candidates_sql). kind_column: b carries the documents' kind (it
-    always does without words)."""
+    one is given: see _candidates_sql), of the given kinds only when the type filter is set
+    (kinds). kind_column: b carries the documents' kind (it always does without words)."""
     placeholders = ", ".join(["%s"] * len(values))
+    within, within_params = "", []
+    if kinds and name != "type":
+        within = f" AND kind IN ({', '.join(['%s'] * len(kinds))})"
+        within_params = [*kinds]
     if name == "type" and (kind_column or not per_document):
         # A document's type is its own kind (services._store): tested on its row rather
         # than by collecting every document of the type (the directory's type=organisation
@@ -248,9 +253,9 @@ def _facet_clause(
     if sample is not None and not per_document:
         return (
             "b.id IN (SELECT document_id FROM search_searchfacet "
-            f"WHERE name = %s AND value IN ({placeholders}) "
+            f"WHERE name = %s AND value IN ({placeholders}){within} "
             f"AND (document_id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s)",
-            [name, *values, sample],
+            [name, *values, *within_params, sample],
         )
     if per_document:
         # An OFFSET keeps PostgreSQL from turning the test into a join: with the facets'
@@ -264,8 +269,8 @@ def _facet_clause(
         )
     return (
         "b.id IN (SELECT document_id FROM search_searchfacet "
-        f"WHERE name = %s AND value IN ({placeholders}))",
-        [name, *values],
+        f"WHERE name = %s AND value IN ({placeholders}){within})",
+        [name, *values, *within_params],
     )
 
 
@@ -512,19 +517,16 @@ def _run(
     # sort walks its index only as far as the page.
     known_total = _kept_total(filters, kept) if kept is not None and not narrowed else None
 
-    def clauses_for(sample: int | None = None) -> dict[str, tuple[str, list]]:
-        return {
-            name: _facet_clause(
-                name,
-                values,
-                per_document=not parsed.empty,
-                sample=sample,
-                kind_column=backend.MATCH_READS_DOCUMENTS,
-            )
-            for name, values in filters.items()
-        }
-
-    clauses = clauses_for()
+    clauses = {
+        name: _facet_clause(
+            name,
+            values,
+            per_document=not parsed.empty,
+            kind_column=backend.MATCH_READS_DOCUMENTS,
+            kinds=filters.get("type"),
+        )
+        for name, values in filters.items()
+    }
 
     def where(
         skip: str | None = None, clauses: dict[str, tuple[str, list]] = clauses
@@ -548,12 +550,13 @@ def _run(
             # filter that passes fewest (by the kept counts) are collected from the facets'
             # index and the other filters tested on each, rather than every document
             # walked in the order of the sort.
-            values = filters[driver]
+            values, kinds = filters[driver], filters.get("type", [])
+            within = f" AND kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else ""
             hits_with += (
                 ", p AS MATERIALIZED (SELECT DISTINCT document_id AS id FROM search_searchfacet "
-                f"WHERE name = %s AND value IN ({', '.join(['%s'] * len(values))}))"
+                f"WHERE name = %s AND value IN ({', '.join(['%s'] * len(values))}){within})"
             )
-            hits_with_params = [*hits_with_params, driver, *values]
+            hits_with_params = [*hits_with_params, driver, *values, *kinds]
             source = "p JOIN b ON b.id = p.id"
             page_sql, page_params = where(
                 skip=driver,
@@ -660,6 +663,7 @@ def _run(
                 per_document=name not in (driver, "type"),
                 sample=sample if name == driver else None,
                 fenced=True,
+                kinds=chosen.get("type"),
             )
             for name, values in chosen.items()
         }

@@ -269,16 +269,18 @@ def _store(documents: Iterable[IndexedDocument]) -> list[int]:
                 ),
             )
             facets = [
-                (pk, name[:20], value[:80])
+                (pk, name[:20], value[:80], document.kind)
                 for pk, document in zip(ids, chunk, strict=True)
                 # every document has its kind as facet "type"
                 for name, value in dict.fromkeys([("type", document.kind), *document.facets])
             ]
             backend.insert_rows(
-                "search_searchfacet", ("document_id", "name", "value"), facets, with_ids=False
+                "search_searchfacet",
+                ("document_id", "name", "value", "kind"),
+                facets,
+                with_ids=False,
             )
-            kinds = {pk: document.kind for pk, document in zip(ids, chunk, strict=True)}
-            counts.update((kinds[pk], name, value) for pk, name, value in facets)
+            counts.update((kind, name, value) for _pk, name, value, kind in facets)
             written.extend(ids)
         _add_to_counts(counts)
         backend.add_terms(analyzer.vocabulary(found_words, hyphenated))

@@ -207,6 +207,11 @@ def test_facet_counts_are_kept_per_kind_of_document():
     )
     services.store_documents([event])
 
+    # the facet rows carry their document's kind, for filters within a type
+    assert set(SearchFacet.objects.filter(kind="event").values_list("name", "value")) == {
+        ("type", "event"),
+        ("state", "DE-TH"),
+    }
     kept = facet_counts()
     assert kept[("organisation", "state", "DE-TH")] == 1
     assert kept[("event", "state", "DE-TH")] == 1
