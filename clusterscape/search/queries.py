@@ -225,6 +225,25 @@ def did_you_mean(parsed: analysis.ParsedQuery, backend: SearchBackend) -> str:
 # --- the search -------------------------------------------------------------------------
 
 
+def _facet_documents(
+    name: str, values: Sequence[str], kinds: Sequence[str] | None = None, sample: int | None = None
+) -> tuple[str, list]:
+    """The ids of the documents with one of the facet's values, read from the facets' index:
+    of the given kinds only (the type filter), in the sample only if one is given."""
+    sql = (
+        "SELECT document_id FROM search_searchfacet "
+        f"WHERE name = %s AND value IN ({', '.join(['%s'] * len(values))})"
+    )
+    sql_params = [name, *values]
+    if kinds:
+        sql += f" AND kind IN ({', '.join(['%s'] * len(kinds))})"
+        sql_params += kinds
+    if sample is not None:
+        sql += f" AND (document_id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s"
+        sql_params.append(sample)
+    return sql, sql_params
+
+
 def _facet_clause(
     name: str,
     values: Sequence[str],
@@ -241,22 +260,11 @@ def _facet_clause(
     one is given: see _candidates_sql), of the given kinds only when the type filter is set
     (kinds). kind_column: b carries the documents' kind (it always does without words)."""
     placeholders = ", ".join(["%s"] * len(values))
-    within, within_params = "", []
-    if kinds and name != "type":
-        within = f" AND kind IN ({', '.join(['%s'] * len(kinds))})"
-        within_params = [*kinds]
     if name == "type" and (kind_column or not per_document):
         # A document's type is its own kind (services._store): tested on its row rather
         # than by collecting every document of the type (the directory's type=organisation
         # is nearly all of them).
         return f"b.kind IN ({placeholders})", [*values]
-    if sample is not None and not per_document:
-        return (
-            "b.id IN (SELECT document_id FROM search_searchfacet "
-            f"WHERE name = %s AND value IN ({placeholders}){within} "
-            f"AND (document_id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s)",
-            [name, *values, *within_params, sample],
-        )
     if per_document:
         # An OFFSET keeps PostgreSQL from turning the test into a join: with the facets'
         # (name, value) pairs under-estimated, it would hash thousands of documents (every
@@ -267,11 +275,10 @@ def _facet_clause(
             f"AND x.name = %s AND x.value IN ({placeholders}){fence})",
             [name, *values],
         )
-    return (
-        "b.id IN (SELECT document_id FROM search_searchfacet "
-        f"WHERE name = %s AND value IN ({placeholders}){within})",
-        [name, *values, *within_params],
+    documents_sql, documents_params = _facet_documents(
+        name, values, kinds if name != "type" else None, sample
     )
+    return f"b.id IN ({documents_sql})", documents_params
 
 
 def _candidates_sql(
@@ -550,13 +557,13 @@ def _run(
             # filter that passes fewest (by the kept counts) are collected from the facets'
             # index and the other filters tested on each, rather than every document
             # walked in the order of the sort.
-            values, kinds = filters[driver], filters.get("type", [])
-            within = f" AND kind IN ({', '.join(['%s'] * len(kinds))})" if kinds else ""
-            hits_with += (
-                ", p AS MATERIALIZED (SELECT DISTINCT document_id AS id FROM search_searchfacet "
-                f"WHERE name = %s AND value IN ({', '.join(['%s'] * len(values))}){within})"
+            documents_sql, documents_params = _facet_documents(
+                driver, filters[driver], filters.get("type")
             )
-            hits_with_params = [*hits_with_params, driver, *values, *kinds]
+            hits_with += (
+                f", p AS MATERIALIZED (SELECT DISTINCT document_id AS id FROM ({documents_sql}) v)"
+            )
+            hits_with_params = [*hits_with_params, *documents_params]
             source = "p JOIN b ON b.id = p.id"
             page_sql, page_params = where(
                 skip=driver,
