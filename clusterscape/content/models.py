@@ -146,6 +146,29 @@ class NewsItem(ContentItem):
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
 
 
+class EventSeconds(models.Func):
+    """How long an event lasts, in seconds (`ends_at - starts_at`), written with each
+    database's own immutable functions so that an index can hold it: the longest event bounds
+    how far back an event that has not ended yet can have started (`queries.upcoming_events`)."""
+
+    output_field = models.FloatField()
+
+    def __init__(self) -> None:
+        super().__init__(models.F("ends_at"), models.F("starts_at"))
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM (%(expressions)s))",
+            arg_joiner=" - ", **extra,
+        )  # fmt: skip
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="(julianday(%(expressions)s)) * 86400",
+            arg_joiner=") - julianday(", **extra,
+        )  # fmt: skip
+
+
 class Event(ContentItem):
     class Kind(models.TextChoices):
         CONFERENCE = "conference", _("conference")
@@ -208,6 +231,7 @@ class Event(ContentItem):
         indexes = [
             models.Index(fields=["status", "publish_at"], name="content_event_public"),
             models.Index(fields=["starts_at"], name="content_event_start"),
+            models.Index(EventSeconds(), name="content_event_seconds"),
         ]
 
     @property
@@ -327,6 +351,8 @@ class CallDeadline(models.Model):
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
         ordering = ["deadline_at", "pk"]
+        # The deadlines of a time window (calls closing soon), with their calls.
+        indexes = [models.Index(fields=["deadline_at", "call"], name="content_deadline_at")]
 
     def __str__(self) -> str:
         return f"{self.local_deadline:%Y-%m-%d %H:%M} {self.time_zone}"

@@ -4,7 +4,8 @@
     {% home_content %}                    latest news, next events, calls closing soon
     {% organisation_content organisation %}   the organisation's news, events, projects
 
-Each list is one query (no per-item queries), so pages using them keep a fixed query count.
+Each list is one query (upcoming events one more, for their bound), not one per item, so
+pages using them keep a fixed query count.
 """
 
 from django import template

@@ -135,8 +135,9 @@ def test_home_query_count_does_not_grow_with_organisations(
         make_listed_organisation()
 
     # figures, partner countries, kinds, states, areas (2), programmes, countries,
-    # and the community's latest news, next events and calls closing soon (content app)
-    with django_assert_num_queries(11):
+    # and the community's latest news, next events (with their bound) and calls closing
+    # soon (content app)
+    with django_assert_num_queries(12):
         response = client.get("/en/")
 
     assert sum(row.count for row in response.context["by_country"]) == count
@@ -451,7 +452,8 @@ def test_home_figures_are_computed_once_per_state_of_the_data(
     organisation = make_listed_organisation()
     client.get("/en/")
 
-    with django_assert_max_num_queries(3):  # content's latest items, not the figures
+    # content's latest items (and the bound of upcoming events), not the figures
+    with django_assert_max_num_queries(4):
         again = client.get("/en/")
     with django_capture_on_commit_callbacks(execute=True):
         OrganisationFactory(country_id="FR")
