@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -206,3 +209,41 @@ def test_estimated_facet_counts_are_shown_as_about(client):
     assert response.context["results"].facets_estimated is True
     assert "the counts are estimated from a sample of them" in content
     assert '<span class="facet-count">(about ' in content
+
+
+def test_a_long_facet_shows_its_most_frequent_values_and_the_chosen_one_with_a_link_to_all(
+    client,
+):
+    for year in range(2001, 2023):  # 22 rounds of one programme
+        indexed_organisation(name=f"Cluster {year}", programmes=(("go-cluster", year),))
+    indexed_organisation(name="Second of 2022", programmes=(("go-cluster", 2022),))
+
+    page = client.get("/en/search/", {"round": "go-cluster:2020", "page": "1"}).content.decode()
+
+    rounds = re.findall(r'name="round" value="go-cluster:(\d+)"', page)
+    # the most frequent first, then by name; the chosen round although it is not among them
+    assert rounds == ["2022", *map(str, range(2001, 2012)), "2020"]
+    link = re.search(r'<a href="\?([^"]+)"[^>]*>Show all 22 values of “([^”]+)”</a>', page)
+    assert link is not None, "no link to the whole list"
+    assert "more=round" in link.group(1)
+    assert "page=" not in link.group(1)
+
+    expanded = client.get(f"/en/search/?{html.unescape(link.group(1))}").content.decode()
+
+    assert len(re.findall(r'name="round" value="go-cluster:', expanded)) == 22
+    assert '<input type="hidden" name="more" value="round">' in expanded
+    fewer = re.search(r'<a href="\?([^"]+)"[^>]*>Show fewer values of “[^”]+”</a>', expanded)
+    assert fewer is not None
+    assert "more=round" not in fewer.group(1)
+    assert "round=go-cluster%3A2020" in fewer.group(1)
+
+
+def test_facets_of_up_to_twenty_values_are_shown_whole(client):
+    for year in range(2001, 2021):
+        indexed_organisation(name=f"Cluster {year}", programmes=(("go-cluster", year),))
+
+    page = client.get("/de/search/", {"q": "Cluster"}).content.decode()
+
+    assert len(re.findall(r'name="round" value="go-cluster:', page)) == 20
+    assert "Alle " not in page
+    assert "more=" not in page
