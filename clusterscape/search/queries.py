@@ -881,6 +881,12 @@ def _counts_in_one_pass(
             cases = " ".join(f"WHEN %s THEN {passes(skip=index)}" for index in range(len(keys)))
             condition = f"CASE f.name {cases} ELSE {passes()} END"
             count_params += list(filters)
+        if len(keys) > 1:
+            # A document that fails two filters counts for no facet (not even for one of
+            # theirs): its facets are not read. Of 5,380 matches of "energie" with a state
+            # and a kind chosen, three in four are skipped.
+            failed = " + ".join(f"(CASE WHEN {key} THEN 0 ELSE 1 END)" for key in keys)
+            condition = f"{failed} <= 1 AND {condition}"
         sql += (
             " UNION ALL SELECT 'one', f.name, f.value, COUNT(*) FROM flagged "
             f"JOIN {backend.FACETS_BY_DOCUMENT} ON f.document_id = flagged.id "

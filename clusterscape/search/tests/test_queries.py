@@ -492,3 +492,47 @@ def test_exact_name_and_title_matches_lead_among_many_matches():
 
     assert results.total == 402
     assert [hit.slug for hit in results.hits[:2]] == ["hydrogen", "hydrogen-week"]
+
+
+def test_facet_counts_with_words_and_three_filters_match_counting_each_value():
+    """With words, every match is flagged for each filter; a match failing two filters counts
+    for no facet. Each count must be the number of results with the value chosen in its
+    facet's place."""
+    people = [
+        # state, kind, programme: some fail one filter, some two, some all three
+        ("DE-SN", Organisation.Kind.CLUSTER, "interspin", "microelectronics"),
+        ("DE-SN", Organisation.Kind.CLUSTER, "interspin", "photonics"),
+        ("DE-SN", Organisation.Kind.CLUSTER, "spitzencluster", "photonics"),
+        ("DE-SN", Organisation.Kind.NETWORK, "interspin", "microelectronics"),
+        ("DE-TH", Organisation.Kind.CLUSTER, "interspin", "photonics"),
+        ("DE-TH", Organisation.Kind.NETWORK, "interspin", "photonics"),
+        ("DE-BY", Organisation.Kind.NETWORK, "spitzencluster", "microelectronics"),
+        ("DE-BY", Organisation.Kind.CLUSTER, "spitzencluster", "photonics"),
+        ("DE-SN", Organisation.Kind.NETWORK, "spitzencluster", "photonics"),
+    ]
+    for number, (state, kind, programme, field) in enumerate(people):
+        indexed_organisation(
+            name=f"Wasserstoff {number}", kind=kind, states=(state,), fields=(field,),
+            programmes=((programme, 2016),),
+        )  # fmt: skip
+    indexed_organisation(name="Elsewhere", states=("DE-SN",), programmes=(("interspin", 2016),))
+    chosen = {"state": ["DE-SN"], "kind": ["cluster"], "programme": ["interspin"]}
+    values = {
+        "state": ["DE-SN", "DE-TH", "DE-BY"],
+        "kind": ["cluster", "network"],
+        "programme": ["interspin", "spitzencluster"],
+        "field": ["microelectronics", "photonics"],
+        "round": ["interspin:2016", "spitzencluster:2016"],
+    }
+
+    results = search(SearchParams(q="Wasserstoff", filters=chosen))
+
+    assert results.total == 2
+    for facet, facet_values in values.items():
+        expected = {}
+        for value in {*facet_values, *counts(results, facet)}:  # fields count their areas too
+            others = {name: chosen[name] for name in chosen if name != facet}
+            total = search(SearchParams(q="Wasserstoff", filters={**others, facet: [value]})).total
+            if total or value in chosen.get(facet, []):
+                expected[value] = total
+        assert counts(results, facet) == expected, facet
