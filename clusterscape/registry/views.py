@@ -341,7 +341,7 @@ def about_data(request: HttpRequest) -> HttpResponse:
 
 DIRECTORY_VIEWS = ("list", "map")
 UNFILTERED_DIRECTORY = search_queries.SearchParams(
-    filters={"type": (SearchDocument.Kind.ORGANISATION,)}
+    filters={"type": (SearchDocument.Kind.ORGANISATION,)}, type_counts=False
 )
 
 
@@ -359,6 +359,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         params = dataclasses.replace(
             params,
             filters={**params.filters, "type": (SearchDocument.Kind.ORGANISATION,)},
+            type_counts=False,  # organisations only: no type facet
         )
         if params == UNFILTERED_DIRECTORY:
             # the whole landscape, first page: the same for everyone until the data change

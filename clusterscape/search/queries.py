@@ -68,6 +68,10 @@ class SearchParams:
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
     with_facets: bool = True
+    # False: the type facet's counts are not wanted (the directory, which searches
+    # organisations only and shows no type facet). A type filter then applies where the text
+    # is matched, so documents of other types are never visited (see _scope).
+    type_counts: bool = True
 
     @property
     def offset(self) -> int:
@@ -344,6 +348,11 @@ def _candidates_sql(
         )
         return sql, condition_params, bool(conditions)
 
+    scope = _scope(params)
+    if scope:
+        conditions.append("(" + " OR ".join(["d.kind = %s"] * len(scope)) + ")")
+        condition_params += scope
+        where = " AND ".join(conditions)
     name_key = analysis.key(params.q)
     exact_keys = [name_key] * 3 if len(name_key) >= 2 else []
     hit_params: list = []
@@ -395,6 +404,17 @@ def _candidates_sql(
         f"FROM m JOIN search_searchdocument d ON d.id = m.id WHERE {where}) "
     )
     return sql, [*sql_params, *hit_params, *condition_params], True
+
+
+def _scope(params: SearchParams) -> list[str]:
+    """The kinds of document a search with words is confined to where its text is matched:
+    the type filter's, when nothing counts the other types (no facets, or no type facet).
+    PostgreSQL's text index holds each document's kind beside its words, so the matches of
+    other types (a million news items behind the directory's "mobility") are never read;
+    one test per kind, which that index can answer (it cannot answer IN)."""
+    if params.with_facets and params.type_counts:
+        return []
+    return list(dict.fromkeys(params.filters.get("type", ())))
 
 
 def _candidates_read_in_match(

@@ -536,3 +536,29 @@ def test_facet_counts_with_words_and_three_filters_match_counting_each_value():
             if total or value in chosen.get(facet, []):
                 expected[value] = total
         assert counts(results, facet) == expected, facet
+
+
+@pytest.mark.parametrize("words", ["silicon", "dresden silicon", "hydrogen"])
+def test_a_search_confined_to_a_type_where_its_text_is_matched_finds_what_filtering_finds(
+    landscape, words
+):
+    # events whose text has the same words: matched, then kept out by the type alone
+    services.store_documents(events(7, body="Silicon in Dresden, and hydrogen."))
+    for kind in ("organisation", "event"):
+        filters = {"type": [kind], "state": ["DE-SN", "DE-TH"]}
+        counted = search(SearchParams(q=words, filters=filters, page_size=3))
+        confined = search(SearchParams(q=words, filters=filters, page_size=3, type_counts=False))
+        unfaceted = search(SearchParams(q=words, filters=filters, page_size=3, with_facets=False))
+
+        assert confined.total == unfaceted.total == counted.total
+        assert [hit.slug for hit in confined.hits] == [hit.slug for hit in counted.hits]
+        assert [hit.slug for hit in unfaceted.hits] == [hit.slug for hit in counted.hits]
+        assert {hit.kind for hit in confined.hits} <= {kind}
+        assert {name: values for name, values in confined.facets.items() if name != "type"} == {
+            name: values for name, values in counted.facets.items() if name != "type"
+        }
+    # the type facet of a search that counts it still offers the other type
+    organisations = {"silicon": 2, "dresden silicon": 2, "hydrogen": 0}[words]
+    assert counts(counted, "type") == {"event": 7} | (
+        {"organisation": organisations} if organisations else {}
+    )
