@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import ngettext_lazy
 
 from clusterscape.core.i18n import current_language
@@ -16,6 +16,7 @@ from .models import (
     PartnerLink,
     Programme,
     ProgrammeMembership,
+    Source,
     State,
 )
 
@@ -297,8 +298,8 @@ def countries_with_organisations() -> QuerySet[Country]:
 
 @dataclass
 class Coverage:
-    """How complete the published registry is: counts by dimension and the rows that lack a
-    city, website, field or source."""
+    """How complete the published registry is: counts by dimension, and how many
+    organisations lack each of GAPS (`missing`; which ones: `organisations_lacking`)."""
 
     total: int
     german: int
@@ -307,21 +308,26 @@ class Coverage:
     by_country: list[tuple[Country, int]]
     by_kind: list[tuple[str, int]]
     by_programme: list[tuple[Programme, int]]
-    without_city: list[Organisation]
-    without_website: list[Organisation]
-    without_field: list[Organisation]
-    without_source: list[Organisation]
-    without_coordinates: list[Organisation]
+    missing: dict[str, int]
+
+
+# What a published organisation may lack, as a condition on it.
+GAPS = {
+    "city": Q(city=""),
+    "website": Q(website=""),
+    "field": ~Q(Exists(Organisation.fields.through.objects.filter(organisation=OuterRef("pk")))),
+    "source": ~Q(Exists(Source.objects.filter(organisation=OuterRef("pk")))),
+    "coordinates": Q(latitude__isnull=True),
+}
 
 
 def data_coverage() -> Coverage:
-    published = published_organisations().order_by("name")
+    published = published_organisations()
     countries = Country.objects.annotate(
         n=Count("organisations", filter=Q(organisations__status=PUBLISHED))
     ).filter(n__gt=0)
     kinds = dict(published.values_list("kind").annotate(n=Count("pk")).order_by())
     figures = landscape_figures()
-    slim = published.only("slug", "name", "short_name")
     return Coverage(
         total=figures["organisations"],
         german=figures["german"],
@@ -332,11 +338,20 @@ def data_coverage() -> Coverage:
             (label, kinds[kind]) for kind, label in Organisation.Kind.choices if kind in kinds
         ],
         by_programme=programmes_with_counts(),
-        without_city=list(slim.filter(city="")),
-        without_website=list(slim.filter(website="")),
-        without_field=list(slim.filter(fields__isnull=True)),
-        without_source=list(slim.filter(sources__isnull=True)),
-        without_coordinates=list(slim.filter(latitude__isnull=True)),
+        # one pass over the organisations for every gap
+        missing=published.aggregate(
+            **{gap: Count("pk", filter=condition) for gap, condition in GAPS.items()}
+        ),
+    )
+
+
+def organisations_lacking(gap: str) -> QuerySet[Organisation]:
+    """The published organisations that lack one of GAPS, by name (slug, names only)."""
+    return (
+        published_organisations()
+        .filter(GAPS[gap])
+        .only("slug", "name", "short_name")
+        .order_by("name")
     )
 
 

@@ -326,16 +326,26 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# The organisations without a website the data page names (the rest are counted).
+GAP_NAMES_SHOWN = 200
+
+
 def about_data(request: HttpRequest) -> HttpResponse:
     coverage = queries.data_coverage()
     state_tallies = [
         queries.Tally(state.name, count, reverse("registry:state-detail", args=[state.slug]))
         for state, count in coverage.by_state
     ]
+    without_website = list(queries.organisations_lacking("website")[:GAP_NAMES_SHOWN])
     return render(
         request,
         "registry/about_data.html",
-        {"coverage": coverage, "state_tallies": state_tallies},
+        {
+            "coverage": coverage,
+            "state_tallies": state_tallies,
+            "without_website": without_website,
+            "not_shown": coverage.missing["website"] - len(without_website),
+        },
     )
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from clusterscape.core.cache import public_pages_changed
+from clusterscape.registry import queries, views
 from clusterscape.registry.models import Field, Organisation, PartnerLink, State
 
 from .factories import (
@@ -408,12 +409,30 @@ def test_about_data_reports_coverage_and_gaps(client):
 
     coverage = response.context["coverage"]
     assert (coverage.total, coverage.german, coverage.international) == (2, 1, 1)
-    assert [o.name for o in coverage.without_website] == ["Bare"]
-    assert [o.name for o in coverage.without_source] == ["Bare"]
-    assert [o.name for o in coverage.without_coordinates] == ["Bare"]
+    assert coverage.missing == {
+        "city": 1, "website": 1, "field": 1, "source": 1, "coordinates": 1,
+    }  # fmt: skip
+    assert [o.name for o in response.context["without_website"]] == ["Bare"]
+    assert [o.name for o in queries.organisations_lacking("source")] == ["Bare"]
+    assert [o.name for o in queries.organisations_lacking("coordinates")] == ["Bare"]
     # equal counts are ordered by English name: France before Germany
     assert [(c.code, n) for c, n in coverage.by_country] == [("FR", 1), ("DE", 1)]
     assert "1 organisation without a website" in response.content.decode()
+
+
+def test_about_data_names_the_first_organisations_without_a_website_and_counts_the_rest(
+    client, monkeypatch
+):
+    monkeypatch.setattr(views, "GAP_NAMES_SHOWN", 2)
+    for name in ("Gamma", "Alpha", "Beta"):
+        OrganisationFactory(name=name, website="")
+
+    page = client.get("/en/about/data/").content.decode()
+
+    assert "3 organisations without a website" in page
+    assert page.index(">Alpha</a>") < page.index(">Beta</a>")
+    assert ">Gamma</a>" not in page
+    assert "… and 1 more." in page
 
 
 def test_data_report_command_prints_coverage_and_gaps():

@@ -28,13 +28,13 @@ class Command(BaseCommand):
             for label, count in rows:
                 out.write(f"  {label.ljust(width)}  {count:>5}")
         gaps = (
-            ("without a city", coverage.without_city),
-            ("without a website", coverage.without_website),
-            ("without a field", coverage.without_field),
-            ("without a source", coverage.without_source),
-            ("without coordinates", coverage.without_coordinates),
+            ("city", "without a city"),
+            ("website", "without a website"),
+            ("field", "without a field"),
+            ("source", "without a source"),
+            ("coordinates", "without coordinates"),
         )
-        for title, organisations in gaps:
-            out.write(f"\n{len(organisations)} {title}")
-            for organisation in organisations:
-                out.write(f"  {organisation.slug}")
+        for gap, title in gaps:
+            out.write(f"\n{coverage.missing[gap]} {title}")
+            for slug in queries.organisations_lacking(gap).values_list("slug", flat=True):
+                out.write(f"  {slug}")
