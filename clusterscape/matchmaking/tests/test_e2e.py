@@ -58,6 +58,7 @@ def test_profile_to_partners_to_comparison(partners, page):
     page.get_by_label("Compare: Composites Lyon").check()
     page.get_by_label("Compare: Lightweight Tokyo").check()
     page.get_by_role("button", name="Compare the two ticked").click()
+    page.wait_for_load_state()  # the click waits only for the new page to start
     assert page.locator("h1").inner_text() == "Compare partners"
     assert page.locator("thead th").all_inner_texts() == [partners["first"], partners["second"]]
     assert_no_axe_violations(page)
@@ -83,10 +84,12 @@ def test_filters_and_comparison_work_without_javascript(partners, page_without_j
     page.goto("/en/clusters/leichtbau-sachsen/partners/")
     page.get_by_label("Country").select_option("JP")
     page.get_by_role("button", name="Show partners").click()
+    page.wait_for_load_state()  # the click waits only for the new page to start
     assert page.locator(".match-title").all_inner_texts() == [partners["second"]]
 
     page.goto("/en/clusters/leichtbau-sachsen/partners/")
     page.get_by_label("Compare: Composites Lyon").check()
     page.get_by_label("Compare: Lightweight Tokyo").check()
     page.get_by_role("button", name="Compare the two ticked").click()
+    page.wait_for_load_state()  # the click waits only for the new page to start
     assert page.locator("h1").inner_text() == "Compare partners"
