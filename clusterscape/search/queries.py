@@ -751,12 +751,18 @@ def _ranked_page(
     filter_params: list,
     *,
     any_term: bool,
+    flags: tuple[str, list, int] | None = None,
 ) -> tuple[str, list]:
     """The WITH clause of the page of a search with words and its total (CTE top): the
     matches (unranked) pass the filters (f); the first RANK_LIMIT of them in the order of
     the sort, with the number of query words in the title standing in for the score, are
     ranked by the engine (c, r); words in the order typed double a score. When no more
-    documents match than that, every match is ranked, exactly as the engine ranks them."""
+    documents match than that, every match is ranked, exactly as the engine ranks them.
+
+    flags (the flag columns of _counts_in_one_pass, their parameters and how many):
+    every match is tested once for each filter, into a CTE named tested that the facet
+    counts read too, and f is the matches whose flags are all true (a filter's documents
+    are collected once, not once for the page and again for the counts)."""
     rank_limit = RANK_LIMIT.get(backend.vendor)
     with_sql, with_params, _narrowed = _candidates_sql(
         parsed,
@@ -800,9 +806,17 @@ def _ranked_page(
             "UNION ALL SELECT c.id, c.exact, c.date_start, c.sort_key, 0.0 FROM c "
             "WHERE c.id NOT IN (SELECT id FROM ranked)"
         )
+    names = ["id", "exact", "date_start", "sort_key", *(["hit"] if rank_limit else [])]
+    source = "b"
+    if flags is not None:
+        flags_sql, filter_params, count = flags
+        selected = ", ".join(f"b.{name}" for name in names)
+        with_sql += f", tested AS MATERIALIZED (SELECT {selected}{flags_sql} FROM b)"
+        source = "tested"
+        filter_sql = " AND ".join(f"k{index}" for index in range(count))
     sql = (
-        f"{with_sql}, f AS MATERIALIZED (SELECT b.id, b.exact, b.date_start, b.sort_key"
-        f"{', b.hit' if rank_limit else ''} FROM b {'WHERE ' + filter_sql if filter_sql else ''}), "
+        f"{with_sql}, f AS MATERIALIZED (SELECT {', '.join(names)} FROM {source} "
+        f"{'WHERE ' + filter_sql if filter_sql else ''}), "
         f"c AS MATERIALIZED (SELECT f.id, f.exact, f.date_start, f.sort_key FROM f "
         f"{candidates}){ctes}, "
         f"r (id, exact, date_start, sort_key, score) AS ({scored}), "
@@ -829,19 +843,25 @@ def _ranked_page_with_counts(
     documents). The facets are counted over every match when there are at most
     EXACT_FACET_LIMIT, else over the uniform sample of about FACET_SAMPLE of them that the
     statement picks from the total, as `_run` does in two statements."""
-    sql, sql_params = _ranked_page(
-        parsed, params, backend, filter_sql, filter_params, any_term=any_term
-    )
     flags_sql, flag_params, counted_sql, counted_params = _counts_in_one_pass(
         params, backend, filters
+    )
+    sql, sql_params = _ranked_page(
+        parsed,
+        params,
+        backend,
+        filter_sql,
+        filter_params,
+        any_term=any_term,
+        flags=(flags_sql, flag_params, len(filters)),
     )
     ordering = _ordering(params.sort, parsed).format(t="top")
     hit_columns = HIT_COLUMNS.removeprefix("SELECT ").removesuffix(", top.total")
     sql += (
         ", n AS MATERIALIZED (SELECT COUNT(*) AS total FROM f), "
-        f"flagged AS MATERIALIZED (SELECT b.id AS id{flags_sql} FROM b, n "
+        "flagged AS MATERIALIZED (SELECT tested.* FROM tested, n "
         # the sample's test in integers: hash < FACET_SAMPLE / total * HASH_RANGE
-        f"WHERE n.total <= %s OR (b.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} * n.total "
+        f"WHERE n.total <= %s OR (tested.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} * n.total "
         f"< {FACET_SAMPLE * HASH_RANGE}), "
         f"counted (kind, name, value, count) AS ({counted_sql}) "
         f"SELECT 0, ROW_NUMBER() OVER (ORDER BY {ordering}), {hit_columns}, "
@@ -849,7 +869,7 @@ def _ranked_page_with_counts(
         f"UNION ALL SELECT 1, 0, {', '.join(['NULL'] * 12)}, kind, name, value, count "
         f"FROM counted UNION ALL SELECT 2, 0, {', '.join(['NULL'] * 15)}, total FROM n"
     )
-    fetched = _fetch(sql, [*sql_params, *flag_params, EXACT_FACET_LIMIT, *counted_params], backend)
+    fetched = _fetch(sql, [*sql_params, EXACT_FACET_LIMIT, *counted_params], backend)
     total = next(row[-1] for row in fetched if row[0] == 2)
     estimated = total > EXACT_FACET_LIMIT
     share = FACET_SAMPLE / total if estimated else 1.0
