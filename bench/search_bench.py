@@ -247,9 +247,11 @@ class Corpus:
 
 
 def index_corpus(corpus: Corpus, size: int) -> tuple[int, float, float, float | None]:
-    """Index the corpus in writes of 10,000 documents; returns the number written, the
-    wall and process CPU seconds spent in store_documents (making up the synthetic
-    documents is not counted) and PostgreSQL's CPU seconds meanwhile."""
+    """Index the corpus in writes of 10,000 documents into the empty index, as
+    `rebuild_index` writes each source's documents (no earlier versions to look for);
+    returns the number written, the wall and process CPU seconds spent in store_documents
+    (making up the synthetic documents is not counted) and PostgreSQL's CPU seconds
+    meanwhile."""
     from clusterscape.search.services import store_documents
 
     written, seconds, cpu_seconds = 0, 0.0, 0.0
@@ -258,7 +260,7 @@ def index_corpus(corpus: Corpus, size: int) -> tuple[int, float, float, float | 
     for start in range(0, size, batch):
         documents = [corpus.document(n) for n in range(start, min(size, start + batch))]
         started, started_cpu = time.perf_counter(), time.process_time()
-        written += store_documents(documents)
+        written += store_documents(documents, fresh=True)
         seconds += time.perf_counter() - started
         cpu_seconds += time.process_time() - started_cpu
     server_after = server_cpu_seconds()
