@@ -602,9 +602,7 @@ def _run(
         )
         hits_params = [*hits_with_params, *page_params, params.page_size, params.offset]
     elif params.with_facets and backend.MATCH_READS_DOCUMENTS:
-        return _ranked_page_with_counts(
-            parsed, params, backend, filters, filter_sql, filter_params, any_term=any_term
-        )
+        return _ranked_page_with_counts(parsed, params, backend, filters, any_term=any_term)
     else:
         page_sql, hits_params = _ranked_page(
             parsed, params, backend, filter_sql, filter_params, any_term=any_term
@@ -833,8 +831,6 @@ def _ranked_page_with_counts(
     params: SearchParams,
     backend: SearchBackend,
     filters: dict[str, list[str]],
-    filter_sql: str,
-    filter_params: list,
     *,
     any_term: bool,
 ) -> tuple[list[tuple], int, dict[str, dict[str, int]], bool]:
@@ -850,8 +846,8 @@ def _ranked_page_with_counts(
         parsed,
         params,
         backend,
-        filter_sql,
-        filter_params,
+        "",
+        [],
         any_term=any_term,
         flags=(flags_sql, flag_params, len(filters)),
     )
@@ -897,8 +893,9 @@ def _counts_in_one_pass(
     """Total and facet counts over the few documents words matched, in one pass over their
     facets: each document is flagged for each active filter, and a facet's value counts
     where the document passes every filter but that facet's own. Returns the flag columns
-    (selected from b with the documents' ids into a CTE named flagged) and the counting
-    SELECT over flagged, each with its parameters."""
+    (named k0, k1, …, selected from b with the documents' ids; the page's f is the
+    documents with every flag true) and the counting SELECT over the flagged documents (a
+    CTE named flagged), each with its parameters."""
     flags, flag_params = [], []
     for index, (name, values) in enumerate(filters.items()):
         flag_sql, flag_sql_params = _facet_clause(
