@@ -257,11 +257,12 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
     hyphenated: set[str] = set()
     with transaction.atomic():
         for chunk in _chunks(documents, INDEX_CHUNK):
-            by_kind: dict[str, list[int]] = {}
-            for document in chunk if not fresh else ():
-                by_kind.setdefault(document.kind, []).append(document.object_id)
-            for kind, object_ids in by_kind.items():
-                counts.update(_delete_documents(kind, object_ids, update_counts=False))
+            if not fresh:
+                by_kind: dict[str, list[int]] = {}
+                for document in chunk:
+                    by_kind.setdefault(document.kind, []).append(document.object_id)
+                for kind, object_ids in by_kind.items():
+                    counts.update(_delete_documents(kind, object_ids, update_counts=False))
             ids = backend.new_ids("search_searchdocument", len(chunk))
             # Analysed as they are written: on PostgreSQL the server stores each row while
             # the next is analysed (COPY streams), so the two cores share the work.
