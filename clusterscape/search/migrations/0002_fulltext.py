@@ -16,6 +16,8 @@ again and then `manage.py rebuild_search_index`.
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from clusterscape.core.migration_sql import run_for_vendor
+
 COLUMNS = "title_terms, short_terms, keyword_terms, body_terms, phrase_terms"
 NEW = ", ".join(f"new.{column}" for column in COLUMNS.split(", "))
 OLD = ", ".join(f"old.{column}" for column in COLUMNS.split(", "))
@@ -61,14 +63,6 @@ POSTGRES_BACKWARDS = [
     "DROP INDEX search_doc_vector",
     "ALTER TABLE search_searchdocument DROP COLUMN search_vector",
 ]
-
-
-def run_for_vendor(statements_by_vendor: dict[str, list[str]]):
-    def run(apps, schema_editor) -> None:
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):

@@ -6,6 +6,8 @@ a GIN index over two columns answers a condition on either alone."""
 from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations
 
+from clusterscape.core.migration_sql import run_for_vendor
+
 POSTGRES_FORWARDS = [
     "CREATE INDEX search_doc_kind_vector ON search_searchdocument USING gin (kind, search_vector)",
     "DROP INDEX search_doc_vector",
@@ -16,21 +18,13 @@ POSTGRES_BACKWARDS = [
 ]
 
 
-def run_on_postgresql(statements: list[str]):
-    def run(apps, schema_editor) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0008_facet_kind")]
 
     operations = [
         BtreeGinExtension(),  # does nothing on databases other than PostgreSQL
         migrations.RunPython(
-            run_on_postgresql(POSTGRES_FORWARDS), run_on_postgresql(POSTGRES_BACKWARDS)
+            run_for_vendor({"postgresql": POSTGRES_FORWARDS}),
+            run_for_vendor({"postgresql": POSTGRES_BACKWARDS}),
         ),
     ]
