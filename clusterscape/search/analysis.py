@@ -348,10 +348,16 @@ class Analyzer:
         prefixes = query.prefixes()
         spans = []
         written = self._written
+        # The window starts at or before the first match and is at most length long, so
+        # no word past the first match plus length is shown: the scan stops there.
+        limit = len(text)
         for match in ORIGINAL_WORD_RE.finditer(text):
+            if match.start() >= limit:
+                break
             for word, terms in written[match.group(0)]:
                 if not matched_terms.isdisjoint(terms) or any(map(word.startswith, prefixes)):
                     spans.append((match.start(), match.end()))
+                    limit = min(limit, spans[0][0] + length)
                     break
         if not spans:
             return ""
