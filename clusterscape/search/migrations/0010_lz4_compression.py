@@ -21,7 +21,8 @@ def set_compression(method: str):
                 "WHERE name = 'default_toast_compression'"
             )
             row = cursor.fetchone()
-        if method == "lz4" and not (row and row[0]):
+        # before PostgreSQL 14 there is no setting and no choice of compression
+        if row is None or (method == "lz4" and not row[0]):
             return
         schema_editor.execute(
             "ALTER TABLE search_searchdocument "
