@@ -1,7 +1,8 @@
 """PostgreSQL compresses the index's long values (body, keywords, the analysed text and the
 tsvector made from it) with lz4 instead of pglz, where the server was built with lz4:
-compressing them was the largest single cost of indexing (about 7 % of the server's time
-with pglz; indexing 30,000 documents took 12 % less server time with lz4). Values already
+pglz was the function the server spent most time in while indexing (about 7 % of its
+time), and indexing 30,000 documents took 3-13 % less server time with lz4 (three runs
+alternating with pglz). Values already
 stored keep their compression until they are written again; a server without lz4 keeps
 pglz. Nothing to do on SQLite."""
 
