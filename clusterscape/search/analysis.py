@@ -217,18 +217,24 @@ TERM_CACHE_SIZE = 200_000
 
 class BoundedMemo(dict):
     """key → compute(key), remembered; when full, the older half is forgotten (insertion
-    order), so the words in use stay and memory stays bounded."""
+    order), so the words in use stay and memory stays bounded.
+
+    One analyzer serves every thread of a process: one thread at a time forgets, and a key
+    another thread forgot first is passed over (a plain `del` raised KeyError)."""
 
     def __init__(self, compute, size: int) -> None:
         super().__init__()
         self._compute = compute
         self._size = size
+        self._forgetting = threading.Lock()
 
     def __missing__(self, key):
         value = self._compute(key)
         if len(self) >= self._size:
-            for old in list(itertools.islice(self, len(self) // 2)):
-                del self[old]
+            with self._forgetting:
+                if len(self) >= self._size:
+                    for old in list(itertools.islice(self, len(self) // 2)):
+                        self.pop(old, None)
         self[key] = value
         return value
 

@@ -212,3 +212,36 @@ def test_edits1_holds_every_single_edit():
     assert {"rhien", "rein", "rheinn", "rhain"} <= edits
     assert "rhein" not in edits
     assert len(edits) == 395  # distinct strings from 5 deletes, 4 swaps, 180 replaces, 216 inserts
+
+
+def test_a_bounded_memo_stays_bounded_and_consistent_when_threads_fill_it_at_once():
+    """One analyzer serves every thread of a process (the development server, threaded
+    workers): two threads forgetting the older half at once must not fail."""
+    import sys
+    import threading
+
+    memo = analysis.BoundedMemo(lambda key: key * 2, 64)
+    errors: list[BaseException] = []
+
+    def fill(offset: int) -> None:
+        try:
+            for number in range(20_000):
+                key = offset + number
+                assert memo[key] == key * 2
+        except BaseException as error:  # collected for the assertion below
+            errors.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=fill, args=(n * 1_000_000,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+
+    assert errors == []
+    # each thread may add one word past the bound before the next one forgets
+    assert len(memo) <= 64 + len(threads)
