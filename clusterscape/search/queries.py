@@ -125,6 +125,16 @@ class SearchResults:
     def has_previous(self) -> bool:
         return self.params.page > 1
 
+    @property
+    def previous_page(self) -> int:
+        """The page before this one, or the last page when this one is past the end (an
+        old link after results went away)."""
+        return min(self.params.page - 1, self.pages)
+
+    @property
+    def past_the_end(self) -> bool:
+        return self.params.page > self.pages
+
 
 @dataclass(frozen=True)
 class Suggestion:

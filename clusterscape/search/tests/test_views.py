@@ -42,6 +42,28 @@ def test_search_page_shows_hits_with_snippets_and_facets(client):
     assert "<!DOCTYPE html>" in page
 
 
+@pytest.mark.parametrize(
+    ("language", "notice", "link"),
+    [
+        ("en", "There is no page 7: the results end on page 2.", "Go to page 2"),
+        ("de", "Eine Seite 7 gibt es nicht: Die Ergebnisse enden auf Seite 2.", "Zur Seite 2"),
+    ],
+)
+def test_a_page_past_the_end_says_where_the_results_end(client, language, notice, link):
+    for number in range(3):
+        indexed_organisation(slug=f"optonet-{number}", name=f"OptoNet {number}")
+
+    response = client.get(f"/{language}/search/", {"q": "OptoNet", "page_size": 2, "page": 7})
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert response.context["results"].hits == []
+    assert notice in page
+    # both ways back lead to the last page, not to the empty pages before this one
+    assert f'<a href="?q=OptoNet&page_size=2&page=2">{link}</a>' in page
+    assert '<a href="?q=OptoNet&page_size=2&page=2" rel="prev">' in page
+
+
 def test_search_page_keeps_facet_choices_checked(client):
     indexed_organisation(name="OptoNet", fields=("photonics",), states=("DE-TH",))
 
