@@ -40,7 +40,9 @@ class SearchDocument(models.Model):
     short_key = models.CharField(max_length=100, blank=True)
     alias_key = models.CharField(max_length=255, blank=True)
     sort_key = models.CharField(max_length=255)
-    # Pre-analysed text (search.analysis) the full-text engines index.
+    # Pre-analysed text (search.analysis) the full-text engines index: SQLite's FTS5 table
+    # reads these columns; PostgreSQL stores them empty and keeps the text only in the
+    # tsvector the app writes beside them (migration 0011, backends.tsvector_literal).
     title_terms = models.TextField(blank=True)
     short_terms = models.TextField(blank=True)
     keyword_terms = models.TextField(blank=True)

@@ -266,8 +266,7 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
             ids = backend.new_ids("search_searchdocument", len(chunk))
             # Analysed as they are written: on PostgreSQL the server stores each row while
             # the next is analysed (COPY streams), so the two cores share the work.
-            backend.write_rows(
-                "search_searchdocument",
+            backend.write_documents(
                 DOCUMENT_COLUMNS,
                 (
                     [pk, *_row(document, analyzer, found_words, hyphenated)]

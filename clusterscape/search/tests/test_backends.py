@@ -1,8 +1,14 @@
 import pytest
 from django.db import connection
 
-from clusterscape.search import analysis
-from clusterscape.search.backends import PostgresBackend, SQLiteBackend, get_backend
+from clusterscape.search import analysis, services
+from clusterscape.search.backends import (
+    VECTOR_WEIGHTS,
+    PostgresBackend,
+    SQLiteBackend,
+    get_backend,
+    tsvector_literal,
+)
 from clusterscape.search.models import SearchTermKey
 
 from .factories import indexed_organisation
@@ -140,6 +146,98 @@ def test_postgresql_compresses_the_long_values_with_lz4_where_it_can():
     assert compressed == dict.fromkeys(
         ["body", "keywords", "keyword_terms", "body_terms", "phrase_terms", "search_vector"], "l"
     )
+
+
+GENERATED_VECTOR = (
+    "setweight(to_tsvector('simple'::regconfig, %s), 'A') "
+    "|| setweight(to_tsvector('simple'::regconfig, %s), 'A') "
+    "|| setweight(to_tsvector('simple'::regconfig, %s), 'B') "
+    "|| setweight(to_tsvector('simple'::regconfig, %s), 'C') "
+    "|| setweight(to_tsvector('simple'::regconfig, %s), 'D')"
+)
+
+
+def vector_cases() -> list[tuple[str, list[str]]]:
+    """Term columns (title, short name, keywords, body, phrase stream) as the analyser
+    writes them, and texts at each of PostgreSQL's limits."""
+    analyzer = analysis.Analyzer.from_labels(["Biotechnologie", "Medizintechnik"])
+
+    def analysed(title: str, short_name: str, keywords: str, body: str) -> list[str]:
+        document = services.analysed(
+            services.IndexedDocument(
+                kind="organisation",
+                object_id=1,
+                slug="x",
+                title=title,
+                short_name=short_name,
+                keywords=keywords,
+                body=body,
+            ),
+            analyzer,
+        )
+        return [getattr(document, column) for column, _weight in VECTOR_WEIGHTS]
+
+    return [
+        (
+            "a cluster",
+            analysed(
+                "Biotechnologie-Cluster Rhein-Neckar",
+                "BioRN",
+                "Biotechnologie; Medizintechnik; Baden-Württemberg",
+                "Das Cluster vernetzt 100 Unternehmen und Kliniken der Region um Heidelberg.",
+            ),
+        ),
+        ("empty columns", ["", "", "", "", ""]),
+        ("a name only", ["photonik", "", "", "", "photonik"]),
+        (
+            "digits and numbered words",
+            ["3d 1e5 0x1f 2026 a1b2", "", "", "", "3d 1e5 0x1f 2026 a1b2"],
+        ),
+        ("a word in every column", ["rhein", "rhein", "rhein", "rhein", "rhein rhein rhein rhein"]),
+        ("a word 300 times", ["", "", "", " ".join(["wasser"] * 300), "wasser " * 300]),
+        ("a word 200 times in two columns", ["", "", "holz " * 200, "holz " * 200, ""]),
+        ("5,000 words", ["", "", "", " ".join(f"w{n % 700}" for n in range(5000)), "w1 w2"]),
+        ("17,000 words", ["", "", "", " ".join(f"w{n}" for n in range(17000)), ""]),
+        ("20,000 words and one more", ["a" * 5, "", "", " ".join(["x"] * 20000), "b" * 5]),
+        ("a word too long to index", ["kurz " + "z" * 2100 + " lang", "", "", "", "kurz lang"]),
+    ]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_postgresql_vectors_made_by_the_app_equal_those_the_server_made():
+    """Migration 0011 moved the vector out of the server: every search reads it, so it
+    must be what `to_tsvector` made before, position by position and weight by weight."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's tsvector")
+    assert [weight for _column, weight in VECTOR_WEIGHTS] == ["A", "A", "B", "C", ""]
+    with connection.cursor() as cursor:
+        for name, columns in vector_cases():
+            literal = tsvector_literal(zip(columns, ["A", "A", "B", "C", ""], strict=True))
+            cursor.execute(
+                f"SELECT %s::tsvector = {GENERATED_VECTOR}, %s::tsvector::text, "
+                f"({GENERATED_VECTOR})::text",
+                [literal, *columns, literal, *columns],
+            )
+            same, ours, servers = cursor.fetchone()
+            assert same, (name, ours[:300], servers[:300])
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_postgresql_stores_the_vector_and_not_the_analysed_text():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's tsvector")
+    organisation = indexed_organisation(name="Photonik Rhein", keywords="Laser")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT title_terms, phrase_terms, search_vector @@ to_tsquery('simple', 'laser'), "
+            "search_vector @@ to_tsquery('simple', 'photonik:A <-> rhein:A') "
+            "FROM search_searchdocument WHERE kind = 'organisation' AND object_id = %s",
+            [organisation.pk],
+        )
+        assert cursor.fetchone() == ("", "", True, True)
 
 
 @pytest.mark.django_db
