@@ -82,6 +82,21 @@ def test_update_replaces_the_document():
     assert slugs("Bahntechnik") == ["photonics-bw"]
 
 
+def test_no_write_leaves_facets_of_a_document_that_is_gone():
+    """The facets keep no constraint in the database (migration 0012): the services
+    remove them with their document on every path."""
+    registry_services.save_organisation_record(RECORD)
+    registry_services.save_organisation_record({**RECORD, "fields": "rail"})
+    indexed_organisation(name="Cool Silicon", slug="cool-silicon", fields=("photonics",))
+    services.rebuild_index()
+    registry_services.save_organisation_record({**RECORD, "status": "archived"})
+    SearchDocument.objects.filter(slug="cool-silicon").delete()
+
+    assert SearchDocument.objects.count() == 0
+    assert SearchFacet.objects.count() == 0
+    assert not SearchFacet.objects.exclude(document__in=SearchDocument.objects.all()).exists()
+
+
 @pytest.mark.parametrize("status", ["draft", "pending", "archived"])
 def test_unpublished_organisations_leave_the_index(status):
     registry_services.save_organisation_record(RECORD)
