@@ -475,13 +475,19 @@ VECTOR_WEIGHTS = (
 MAX_POSITION = 16383
 MAX_POSITIONS = 256
 MAX_WORD_BYTES = 2047
+UNSAFE_TERMS_RE = re.compile(r"[^a-z0-9 ]")
 
 
 def tsvector_literal(parts: Iterable[tuple[str, str]]) -> str:
     """The text form of `setweight(to_tsvector('simple', terms), weight) || …` over the
     parts (pre-analysed terms, weight letter), exactly as PostgreSQL makes it: each part's
     words numbered from 1, each later part's numbers shifted by the highest number so far.
-    The terms are words of letters and digits, each one token to the parser."""
+    The terms are words of letters and digits (search.analysis), each one token to the
+    parser; anything else is refused, as its vector would differ from the server's."""
+    parts = list(parts)
+    for terms, _weight in parts:
+        if UNSAFE_TERMS_RE.search(terms):
+            raise ValueError(f"not a pre-analysed text (letters, digits, spaces): {terms[:80]!r}")
     parts = [(terms.split(), weight) for terms, weight in parts]
     total = sum(len(words) for words, _weight in parts)
     if total <= MAX_POSITION:

@@ -148,6 +148,22 @@ def test_postgresql_compresses_the_long_values_with_lz4_where_it_can():
     )
 
 
+@pytest.mark.unit
+def test_tsvector_literal_numbers_words_on_across_columns_with_their_weights():
+    literal = tsvector_literal(
+        [("cool silicon", "A"), ("", "A"), ("halbleiter", "B"), ("", "C"), ("cool silicon", "")]
+    )
+
+    assert literal == "'cool':1A,4 'silicon':2A,5 'halbleiter':3B"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("terms", ["o'brien", "a\\b", "ümlaut", "x:1"])
+def test_tsvector_literal_refuses_text_the_analyser_would_not_write(terms):
+    with pytest.raises(ValueError, match="not a pre-analysed text"):
+        tsvector_literal([("ok", "A"), (terms, "C")])
+
+
 GENERATED_VECTOR = (
     "setweight(to_tsvector('simple'::regconfig, %s), 'A') "
     "|| setweight(to_tsvector('simple'::regconfig, %s), 'A') "
