@@ -46,15 +46,18 @@ SQLITE_BACKWARDS = [
     "DROP TABLE search_fts",
 ]
 
-POSTGRES_FORWARDS = [
-    """ALTER TABLE search_searchdocument ADD COLUMN search_vector tsvector
+# Migration 0011 makes the column a plain one, written by the app; its way back runs this.
+ADD_GENERATED_VECTOR = """ALTER TABLE search_searchdocument ADD COLUMN search_vector tsvector
     GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, title_terms), 'A')
         || setweight(to_tsvector('simple'::regconfig, short_terms), 'A')
         || setweight(to_tsvector('simple'::regconfig, keyword_terms), 'B')
         || setweight(to_tsvector('simple'::regconfig, body_terms), 'C')
         || setweight(to_tsvector('simple'::regconfig, phrase_terms), 'D')
-    ) STORED""",
+    ) STORED"""
+
+POSTGRES_FORWARDS = [
+    ADD_GENERATED_VECTOR,
     "CREATE INDEX search_doc_vector ON search_searchdocument USING gin (search_vector)",
     "CREATE INDEX search_term_trgm ON search_searchterm USING gin (term gin_trgm_ops)",
 ]

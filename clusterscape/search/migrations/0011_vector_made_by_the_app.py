@@ -14,6 +14,8 @@ Backwards, the column is generated again from the term columns, which are empty:
 indexes the term columns.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 from clusterscape.core.migration_sql import run_for_vendor
@@ -26,14 +28,7 @@ POSTGRES_FORWARDS = [
 ]
 POSTGRES_BACKWARDS = [
     "ALTER TABLE search_searchdocument DROP COLUMN search_vector",
-    """ALTER TABLE search_searchdocument ADD COLUMN search_vector tsvector
-    GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple'::regconfig, title_terms), 'A')
-        || setweight(to_tsvector('simple'::regconfig, short_terms), 'A')
-        || setweight(to_tsvector('simple'::regconfig, keyword_terms), 'B')
-        || setweight(to_tsvector('simple'::regconfig, body_terms), 'C')
-        || setweight(to_tsvector('simple'::regconfig, phrase_terms), 'D')
-    ) STORED""",
+    import_module("clusterscape.search.migrations.0002_fulltext").ADD_GENERATED_VECTOR,
     "CREATE INDEX search_doc_kind_vector ON search_searchdocument USING gin (kind, search_vector)",
 ]
 
