@@ -89,7 +89,7 @@ class SearchFacet(models.Model):
     # No constraint in the database: search.services writes and removes a document's facets
     # with it in one transaction, and the index is rebuilt from the registry at will. The
     # constraint's deferred check cost about 10 microseconds per facet row at each commit
-    # (about ten rows per document; 15 % of indexing's time). The ORM still cascades.
+    # (about ten rows per document; 5-16 % of indexing's time). The ORM still cascades.
     document = models.ForeignKey(
         SearchDocument,
         on_delete=models.CASCADE,

@@ -1,5 +1,5 @@
 """The facets keep no foreign-key constraint in the database (see SearchFacet.document):
-its deferred check at each commit cost about 15 % of indexing's time."""
+its deferred check at each commit cost 5-16 % of indexing's time."""
 
 import django.db.models.deletion
 from django.db import migrations, models
