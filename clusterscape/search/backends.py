@@ -7,8 +7,9 @@ rest of a search (filters, facets, sorting, paging) is plain SQL shared by both
 (search.queries).
 """
 
+import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import connection
 
@@ -144,6 +145,12 @@ class SearchBackend:
     def new_ids(self, table: str, count: int) -> list[int]:
         raise NotImplementedError
 
+    @contextlib.contextmanager
+    def writing_many(self) -> Iterator[None]:
+        """Around a write of many documents: settings of the connection that make it
+        faster, given back afterwards."""
+        yield
+
     def write_documents(self, columns: tuple[str, ...], rows: Iterable[list]) -> None:
         """Insert rows of search_searchdocument (values in the order of columns: their
         pre-analysed text in the term columns), taken as they come."""
@@ -239,6 +246,25 @@ class SQLiteBackend(SearchBackend):
             )
             last = cursor.fetchone()[0]
         return list(range(last + 1, last + 1 + count))
+
+    # SQLite's page cache while many documents are written, in KiB (2 MB by default). Each
+    # insert into the documents' and facets' B-trees and FTS5's segments touches pages the
+    # default cache has let go of: with 64 MB, indexing 30,000 and 100,000 documents took
+    # 11-20 % less time (measured on 2026-12-06, runs alternating with the default). Only
+    # for the write: the cache of a connection that serves pages stays small.
+    WRITE_CACHE_KIB = 65_536
+
+    @contextlib.contextmanager
+    def writing_many(self) -> Iterator[None]:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            (before,) = cursor.fetchone()
+            cursor.execute(f"PRAGMA cache_size = -{self.WRITE_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
     # Rows per INSERT statement. FTS5 flushes its pending terms at every statement that
     # fires the insert trigger, so one statement per row would write a segment per row.

@@ -255,7 +255,7 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
     counts: Counter = Counter()
     found_words: set[str] = set()
     hyphenated: set[str] = set()
-    with transaction.atomic():
+    with transaction.atomic(), backend.writing_many():
         for chunk in _chunks(documents, INDEX_CHUNK):
             if not fresh:
                 by_kind: dict[str, list[int]] = {}
