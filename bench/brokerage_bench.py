@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_support import drop_database, fresh_database, machine
+from bench_support import drop_database, fresh_database, machine, production_environment
 from match_bench import generate, percentiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,12 +58,9 @@ def parse_args() -> argparse.Namespace:
 
 
 def bench_environment(backend: str, size: int) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "clusterscape.settings",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    }
+    env = production_environment(
+        {**os.environ, "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    )
     if backend == "sqlite":
         SQLITE_DIR.mkdir(parents=True, exist_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{SQLITE_DIR / f'brokerage-{size}.sqlite3'}"

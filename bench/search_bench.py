@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_support import drop_database, fresh_database, machine
+from bench_support import drop_database, fresh_database, machine, production_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -88,7 +88,7 @@ def run_all(args: argparse.Namespace) -> None:
 
 
 def bench_environment(backend: str, size: int) -> dict[str, str]:
-    env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "clusterscape.settings"}
+    env = production_environment(dict(os.environ))
     if backend == "sqlite":
         SQLITE_DIR.mkdir(parents=True, exist_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{SQLITE_DIR / f'search-{size}.sqlite3'}"
