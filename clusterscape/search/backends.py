@@ -68,6 +68,9 @@ class SearchBackend:
     # Whether match_sql reads the documents' rows (alias d), so the columns and filters a
     # search needs can be read in the same pass (columns=, where=) rather than by id later.
     MATCH_READS_DOCUMENTS = False
+    # Whether the documents of the next chunk are analysed in a thread while a chunk is
+    # written (search.services._analysed_chunks).
+    ANALYSE_AHEAD = False
     # Settings for the statements that match text, made for the one transaction they run
     # in (see queries._fetch).
     FULL_TEXT_SETTINGS: dict[str, str] = {}
@@ -265,6 +268,11 @@ class SQLiteBackend(SearchBackend):
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+    # SQLite lets go of the interpreter while it writes, so a thread can analyse the next
+    # chunk meanwhile: 11-15 % less time for 30,000 and 100,000 documents (measured on
+    # 2026-12-06 in alternating runs), for a little more CPU time in all.
+    ANALYSE_AHEAD = True
 
     # Rows per INSERT statement. FTS5 flushes its pending terms at every statement that
     # fires the insert trigger, so one statement per row would write a segment per row.

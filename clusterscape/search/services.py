@@ -8,7 +8,8 @@ indexed: anything else is removed from the index when it is written.
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -255,8 +256,12 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
     counts: Counter = Counter()
     found_words: set[str] = set()
     hyphenated: set[str] = set()
+
+    def analyse(chunk: list[IndexedDocument]) -> Iterator[list]:
+        return (_row(document, analyzer, found_words, hyphenated) for document in chunk)
+
     with transaction.atomic(), backend.writing_many():
-        for chunk in _chunks(documents, INDEX_CHUNK):
+        for chunk, rows in _analysed_chunks(documents, analyse, ahead=backend.ANALYSE_AHEAD):
             if not fresh:
                 by_kind: dict[str, list[int]] = {}
                 for document in chunk:
@@ -264,14 +269,9 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
                 for kind, object_ids in by_kind.items():
                     counts.update(_delete_documents(kind, object_ids, update_counts=False))
             ids = backend.new_ids("search_searchdocument", len(chunk))
-            # Analysed as they are written: on PostgreSQL the server stores each row while
-            # the next is analysed (COPY streams), so the two cores share the work.
             backend.write_documents(
                 DOCUMENT_COLUMNS,
-                (
-                    [pk, *_row(document, analyzer, found_words, hyphenated)]
-                    for pk, document in zip(ids, chunk, strict=True)
-                ),
+                ([pk, *row] for pk, row in zip(ids, rows, strict=True)),
             )
             facets = [
                 (pk, name[:20], value[:80], document.kind)
@@ -290,6 +290,37 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
         _add_to_counts(counts)
         backend.add_terms(analyzer.vocabulary(found_words, hyphenated))
     return written
+
+
+def _analysed_chunks(
+    documents: Iterable[IndexedDocument],
+    analyse: Callable[[list[IndexedDocument]], Iterator[list]],
+    *,
+    ahead: bool,
+) -> Iterator[tuple[list[IndexedDocument], Iterable[list]]]:
+    """The documents in chunks, each with its rows. Not ahead: the rows are analysed as the
+    engine takes them (PostgreSQL's COPY streams, so the server stores one row while the
+    next is analysed). Ahead: a thread analyses the next chunk while this one is written
+    (SQLite writes in the calling thread, and lets go of the interpreter while it does).
+    The documents are read in the calling thread either way: they may come from the
+    database, whose connection belongs to it."""
+    if not ahead:
+        for chunk in _chunks(documents, INDEX_CHUNK):
+            yield chunk, analyse(chunk)
+        return
+    chunks = _chunks(documents, INDEX_CHUNK)
+    chunk = next(chunks, None)
+    if chunk is None:
+        return
+    # the first chunk has nothing to be written beside (and a write of one chunk, a form's
+    # or the API's, starts no thread)
+    rows = list(analyse(chunk))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-analysis") as analyst:
+        for following in chunks:
+            analysed = analyst.submit(list, analyse(following))
+            yield chunk, rows
+            chunk, rows = following, analysed.result()
+    yield chunk, rows
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

@@ -1,4 +1,5 @@
 import datetime
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -257,3 +258,58 @@ def test_rebuild_index_recounts_the_facets():
         ("organisation", "country", "DE"): 1,
         ("organisation", "state", "DE-TH"): 1,
     }
+
+
+# Three words, one for each chunk of a long write (services.INDEX_CHUNK documents each).
+CHUNK_WORDS = ("Wasserstoff", "Photonik", "Leichtbau")
+
+
+def long_write(read_in: list | None = None, broken: int | None = None):
+    """Documents enough for three chunks; each chunk's documents hold its word of
+    CHUNK_WORDS. read_in collects the thread each document is read in; the document
+    numbered broken cannot be analysed (no title)."""
+    for number in range(2 * services.INDEX_CHUNK + 1):
+        if read_in is not None:
+            read_in.append(threading.get_ident())
+        word = CHUNK_WORDS[number // services.INDEX_CHUNK]
+        yield services.IndexedDocument(
+            kind="news",
+            object_id=number,
+            slug=f"news-{number}",
+            title=None if number == broken else f"{word} news {number}",
+            facets=[("language", "de")],
+        )
+
+
+def test_a_write_of_several_chunks_indexes_every_document_with_its_words_and_facets():
+    """SQLite analyses the next chunk in a thread while it writes one: every chunk
+    arrives, with its words in the vocabulary and its facets counted."""
+    read_in: list[int] = []
+
+    written = services.store_documents(long_write(read_in), fresh=True)
+
+    total = 2 * services.INDEX_CHUNK + 1
+    assert written == SearchDocument.objects.count() == total
+    # the documents are read in the calling thread, whose database connection they may use
+    assert set(read_in) == {threading.get_ident()}
+    assert [search(SearchParams(q=word)).total for word in CHUNK_WORDS] == [
+        services.INDEX_CHUNK,
+        services.INDEX_CHUNK,
+        1,
+    ]
+    assert {"wasserstoff", "photonik", "leichtbau"} <= set(
+        SearchTerm.objects.filter(surface=True).values_list("term", flat=True)
+    )
+    assert facet_counts()[("news", "language", "de")] == total
+    assert SearchFacet.objects.filter(name="language").count() == total
+
+
+def test_a_write_whose_later_chunk_fails_leaves_nothing_behind():
+    """The error of a document analysed ahead, in the analysis thread, reaches the caller,
+    and the chunks written before it are rolled back with the rest."""
+    with pytest.raises((AttributeError, TypeError)):
+        services.store_documents(long_write(broken=services.INDEX_CHUNK + 7), fresh=True)
+
+    assert not SearchDocument.objects.exists()
+    assert not SearchFacet.objects.exists()
+    assert not SearchFacetCount.objects.filter(count__gt=0).exists()
