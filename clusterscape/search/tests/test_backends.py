@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.db import connection
 
@@ -310,3 +312,40 @@ def test_sqlite_writes_documents_with_a_larger_page_cache_and_gives_it_back():
     with pytest.raises(ValueError, match="the source broke"):
         services.store_documents(documents(fail=True))
     assert _page_cache_size() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_postgresql_plans_with_the_number_of_documents_that_share_a_facet_value():
+    """The planner knows how many documents have a facet value (migration 0013), rather
+    than multiplying the shares of its name and its value: with the wrong count it chose
+    the slower plan for a filtered page sorted by name (10 ms instead of 4 at 100,000
+    documents)."""
+    states = ("DE-BY", "DE-BW", "DE-NW", "DE-SN")
+    services.store_documents(
+        services.IndexedDocument(
+            kind="news",
+            object_id=number,
+            slug=f"news-{number}",
+            title=f"News {number}",
+            facets=[
+                ("state", states[number % 4]),
+                ("country", "DE"),
+                ("field", f"field-{number % 20}"),
+                ("language", "de" if number % 2 else "en"),
+            ],
+        )
+        for number in range(1_200)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchfacet")
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) SELECT document_id FROM search_searchfacet "
+            "WHERE name = 'state' AND value = 'DE-BY'"
+        )
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    # 300 documents have the state; name and value taken apart would say 1,200 * 5 facets
+    # * 1/5 (name) * 1/20 (value) = 60
+    assert 240 <= plan[0]["Plan"]["Plan Rows"] <= 360
