@@ -816,19 +816,18 @@ def _ranked_page(
         )
     names = ["id", "exact", "date_start", "sort_key", *(["hit"] if rank_limit else [])]
     source = "b"
-    # Without filters, tested and f only repeat the matches where those are materialized
-    # already (PostgreSQL's m): they are read in place rather than copied twice more, about
-    # a tenth of a broad search (interleaved runs at 100,000 documents). With filters they
-    # stay materialized: each filter is tested once, not once per reader.
-    copied = "MATERIALIZED"
     if flags is not None:
         flags_sql, filter_params, count = flags
-        if not count and backend.MATCH_READS_DOCUMENTS:
-            copied = "NOT MATERIALIZED"
+        filter_sql = " AND ".join(f"k{index}" for index in range(count))
+    # Without filters, tested and f only repeat the matches, which are materialized already
+    # (PostgreSQL's m, SQLite's b): they are read in place rather than copied again, about
+    # a tenth of a broad search on PostgreSQL (interleaved runs at 100,000 documents). With
+    # filters they stay materialized: each filter is tested once, not once per reader.
+    copied = "MATERIALIZED" if filter_sql else "NOT MATERIALIZED"
+    if flags is not None:
         selected = ", ".join(f"b.{name}" for name in names)
         with_sql += f", tested AS {copied} (SELECT {selected}{flags_sql} FROM b)"
         source = "tested"
-        filter_sql = " AND ".join(f"k{index}" for index in range(count))
     sql = (
         f"{with_sql}, f AS {copied} (SELECT {', '.join(names)} FROM {source} "
         f"{'WHERE ' + filter_sql if filter_sql else ''}), "
