@@ -777,7 +777,8 @@ def _ranked_page(
         params,
         backend,
         any_term=any_term,
-        # f below is materialized; b is only worth it where it is a join (SQLite)
+        # b is materialized where it is a join (SQLite): f below copies it only when a
+        # filter narrows it, and reads it in place otherwise
         materialized=not backend.MATCH_READS_DOCUMENTS,
         ranked=False,
         title_hits=bool(rank_limit),
