@@ -73,7 +73,12 @@ class SearchOut(PlainOut):
     facets_estimated: bool = Field(
         default=False,
         description="More than 1,000 documents matched: the facet counts are estimates from "
-        "a sample (the total is exact).",
+        "a sample (the total too when total_estimated is true).",
+    )
+    total_estimated: bool = Field(
+        default=False,
+        description="So many documents matched (a broad search sorted by relevance, on "
+        "PostgreSQL) that the total is an estimate from a sample, to two significant digits.",
     )
 
 

@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
@@ -50,6 +51,39 @@ HASH_MULTIPLIER = 2_654_435_761
 HASH_RANGE = 2**32
 # The kept facet counts (SearchFacetCount): kind of document → facet → value → documents.
 Kept = dict[str, dict[str, dict[str, int]]]
+
+# A search whose words match more than BROAD_LIMIT documents (by its matches in the sample)
+# reads a bounded part of them rather than every one, on an engine that finds matches in
+# the documents' rows (PostgreSQL: about 1.5 µs a match, most of a broad search): the
+# matches in a fixed sample of one document in BROAD_SAMPLE (by hashed id: uniform, and
+# with a text index of its own, migration search 0014) give the total and the facet
+# counts, as estimates; the candidates ranked for the page are the sample's matches, every
+# match with a query word in its title (the titles' trigram index: they rank highest) and
+# the documents named exactly. Filters count as well: a search is broad when more than
+# BROAD_LIMIT of its matches pass them, by the sample. Sorted by relevance only, within
+# the first RANK_LIMIT results: a page sorted by name or date, or past them, needs the order
+# of every match.
+BROAD_LIMIT = 1_500
+BROAD_SAMPLE = 16
+# Every match with a query word in its title is a candidate when there are at most this
+# many by the sample (they are read through the titles' index, a few microseconds each);
+# with more, those in the sample are (a word in the names of thousands: "Netzwerk").
+TITLE_LIMIT = 600
+# The shortest form the titles' trigram index is asked for.
+MIN_TITLE_PATTERN = 4
+
+
+@dataclass(frozen=True)
+class Broad:
+    """How a broad search reads its matches: the title condition (`_title_condition`) and
+    whether every match it holds is a candidate or only the sample's (TITLE_LIMIT)."""
+
+    title_sql: str
+    title_params: list
+    all_titles: bool
+
+
+SAMPLED = f"(d.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < {HASH_RANGE // BROAD_SAMPLE}"
 
 
 @dataclass(frozen=True)
@@ -112,6 +146,9 @@ class SearchResults:
     # More documents matched than EXACT_FACET_LIMIT: the facet counts are estimates from a
     # uniform sample (the total is always exact).
     facets_estimated: bool = False
+    # So many documents matched that the total is estimated from a sample of them (a broad
+    # search: see BROAD_LIMIT). It is shown as "about …".
+    total_estimated: bool = False
 
     @property
     def pages(self) -> int:
@@ -306,10 +343,13 @@ def _candidates_sql(
     sort_columns: bool = True,
     sample: int | None = None,
     title_hits: bool = False,
+    broad: Broad | None = None,
 ) -> tuple[str, list, bool]:
     """The WITH clause defining b: the ids of matching public documents after the date
     and circle filters, with score and exact-name flag. Also tells whether anything
-    narrows b below the whole index (words, dates, circle)."""
+    narrows b below the whole index (words, dates, circle). broad (the title condition of
+    `_title_condition`): a broad search's bounded part of the matches, each with its weight
+    (see BROAD_LIMIT; PostgreSQL only)."""
     # The index holds public documents only (search.services), so "public" needs no test.
     conditions: list[str] = []
     condition_params: list = []
@@ -374,7 +414,7 @@ def _candidates_sql(
         columns.append(("d.kind", "kind"))
         return _candidates_read_in_match(
             parsed, backend, (where, condition_params), (columns, hit_params), exact_keys,
-            any_term=any_term, ranked=ranked, b_kind=b_kind,
+            any_term=any_term, ranked=ranked, b_kind=b_kind, broad=broad,
         )  # fmt: skip
     extra = "".join(f", {expression} AS {name}" for expression, name in columns)
     match_sql, sql_params = backend.match_sql(parsed, any_term=any_term, ranked=ranked)
@@ -437,11 +477,17 @@ def _candidates_read_in_match(
     any_term: bool,
     ranked: bool,
     b_kind: str,
+    broad: Broad | None = None,
 ) -> tuple[str, list, bool]:
     """b for an engine that finds matches in the documents' own rows (PostgreSQL): the
     filters, the exact-name flag and the columns b needs are read in the same pass over the
     matching rows, not by looking every match up again; documents whose name is the query
-    but whose text does not match come from the name indexes."""
+    but whose text does not match come from the name indexes.
+
+    broad (the title condition): only the matches in the sample (weight BROAD_SAMPLE: each
+    stands for that many), those with a query word in the title and those named exactly
+    (weight 0: already counted by the sample) are read, in three disjoint parts; documents
+    named exactly whose text does not match have weight 1."""
     where, where_params = conditions
     selected, column_params = columns
     names = "".join(f", {name}" for _expression, name in selected)
@@ -450,6 +496,41 @@ def _candidates_read_in_match(
     extra = "".join(
         f", {expression} AS {name}" for expression, name in [(exact, "exact"), *selected]
     )
+    if broad is not None:
+        # each part is found by an index of its own: the sample's text index, the titles'
+        # trigrams, the name keys
+        title_sql, title_params = broad.title_sql, broad.title_params
+        parts = [(SAMPLED, [], BROAD_SAMPLE, True)]
+        others, other_params = f"NOT {SAMPLED}", []
+        if broad.all_titles:
+            parts.append((f"{others} AND {title_sql}", title_params, 0, False))
+            others, other_params = f"{others} AND NOT {title_sql}", title_params
+        if exact_keys:
+            parts.append((f"{others} AND {named}", [*other_params, *exact_keys], 0, False))
+        selects, sql_params = [], []
+        for part_sql, part_params, weight, indexed in parts:
+            match_sql, match_params = backend.match_sql(
+                parsed, any_term=any_term, ranked=ranked, columns=f"{extra}, {weight} AS weight",
+                where=f"{where} AND {part_sql}", indexed=indexed,
+            )  # fmt: skip
+            selects.append(f"SELECT id, score, exact{names}, weight FROM ({match_sql}) fts")
+            sql_params += [*exact_keys, *column_params, *match_params, *where_params, *part_params]
+        matched = " UNION ALL ".join(selects)
+        names += ", weight"
+        if exact_keys:
+            text_sql, text_params = backend.text_condition(parsed, any_term=any_term)
+            matched += (
+                f" UNION ALL SELECT d.id AS id, 0.0 AS score, 1 AS exact"
+                f"{''.join(f', {expression} AS {name}' for expression, name in selected)}"
+                f", 1 AS weight FROM search_searchdocument d "
+                f"WHERE {named} AND {where} AND NOT ({text_sql})"
+            )
+            sql_params = [*sql_params, *column_params, *exact_keys, *where_params, *text_params]
+        sql = (
+            f"WITH m AS MATERIALIZED ({matched}), "
+            f"b AS {b_kind} (SELECT id, score, exact{names} FROM m) "
+        )
+        return sql, sql_params, True
     match_sql, match_params = backend.match_sql(
         parsed, any_term=any_term, ranked=ranked, columns=extra, where=where
     )
@@ -535,6 +616,17 @@ def _fetch(sql: str, sql_params: list, full_text: SearchBackend | None = None) -
         return cursor.fetchall()
 
 
+class Found(NamedTuple):
+    """What `_run` found: the page's rows, the total, the facet counts, whether the counts
+    are estimates and whether the total is one (a broad search: see BROAD_LIMIT)."""
+
+    rows: list[tuple]
+    total: int
+    counts: dict[str, dict[str, int]]
+    estimated: bool
+    total_estimated: bool = False
+
+
 def _run(
     parsed: analysis.ParsedQuery,
     params: SearchParams,
@@ -543,7 +635,7 @@ def _run(
     *,
     any_term: bool,
     kept: Kept | None = None,
-) -> tuple[list[tuple], int, dict[str, dict[str, int]], bool]:
+) -> Found:
     """Page, total, facet counts and whether they are estimates. `kept` (the kept counts)
     is given whenever nothing narrows the index (no words, dates or circle)."""
     # Without words, b is left to the planner so a sort can walk an index of the documents.
@@ -612,7 +704,10 @@ def _run(
         )
         hits_params = [*hits_with_params, *page_params, params.page_size, params.offset]
     elif params.with_facets and backend.MATCH_READS_DOCUMENTS:
-        return _ranked_page_with_counts(parsed, params, backend, filters, any_term=any_term)
+        broad = _broad(parsed, params, backend, filters, any_term=any_term)
+        return _ranked_page_with_counts(
+            parsed, params, backend, filters, any_term=any_term, broad=broad
+        )
     else:
         page_sql, hits_params = _ranked_page(
             parsed, params, backend, filter_sql, filter_params, any_term=any_term
@@ -639,7 +734,7 @@ def _run(
                 counts[name] = dict(_kept_within(kept, kinds).get(name, {}))
                 whole_index.add(name)
     if known_total is not None and (not params.with_facets or whole_index == set(FACETS)):
-        return rows, total, counts, False
+        return Found(rows, total, counts, False)
 
     def counts_with(sample: int | None = None) -> tuple[str, list]:
         with_sql, with_params, _narrowed = _candidates_sql(
@@ -666,7 +761,7 @@ def _run(
     # uniform sample.
     estimated = False
     if not params.with_facets or not total:
-        return rows, total, counts, estimated
+        return Found(rows, total, counts, estimated)
     share = 1.0
     sample = None
     if total > EXACT_FACET_LIMIT:
@@ -736,7 +831,7 @@ def _run(
                 counts[name][value] = _estimate(count, own_share)
             else:
                 counts[name][value] = _estimate(count, share) if estimated else count
-    return rows, total, counts, estimated or bool(own_shares)
+    return Found(rows, total, counts, estimated or bool(own_shares))
 
 
 HIT_COLUMNS = (
@@ -751,6 +846,75 @@ HIT_COLUMNS = (
 RANK_LIMIT = {"postgresql": 300, "sqlite": 300}
 
 
+def _title_condition(parsed: analysis.ParsedQuery) -> tuple[str, list, bool] | None:
+    """A condition over a document row d: its folded title holds one of the query's words
+    in one of its forms, or a phrase (the LIKE tests of `_title_hits`); and whether the
+    titles' trigram index finds them without many others (every form four letters or more:
+    "haf", of "Häfen", is in the titles of every "Wirtschaft"). None without words."""
+    patterns: list[str] = []
+    for term in parsed.terms:
+        patterns += _shortest_parts({*term.match_forms(), *([term.word] if term.prefix else [])})
+    patterns += [" ".join(phrase) for phrase in parsed.phrases]
+    if not patterns:
+        return None
+    condition = " OR ".join(["d.sort_key LIKE %s"] * len(patterns))
+    selective = min(len(pattern) for pattern in patterns) >= MIN_TITLE_PATTERN
+    return f"({condition})", [f"%{pattern}%" for pattern in patterns], selective
+
+
+def _broad(
+    parsed: analysis.ParsedQuery,
+    params: SearchParams,
+    backend: SearchBackend,
+    filters: dict[str, list[str]],
+    *,
+    any_term: bool,
+) -> Broad | None:
+    """How a broad search reads its matches (see BROAD_LIMIT), or None when the search is
+    not broad or its page must be read from every match: its matches in the sample that
+    pass the filters are counted first, through the sample's own index."""
+    rank_limit = RANK_LIMIT.get(backend.vendor)
+    if not (
+        backend.SAMPLES_IN_INDEX
+        and rank_limit
+        and params.sort == "relevance"
+        and params.offset + params.page_size <= rank_limit
+        and not _place_or_dates(params)
+    ):
+        return None
+    title = _title_condition(parsed)
+    if title is None:
+        return None
+    scope = _scope(params)
+    where = " AND ".join(
+        [SAMPLED, *(["(" + " OR ".join(["d.kind = %s"] * len(scope)) + ")"] if scope else [])]
+    )
+    title_sql, title_params, selective = title
+    match_sql, match_params = backend.match_sql(
+        parsed,
+        any_term=any_term,
+        ranked=False,
+        columns=f", {title_sql} AS title, d.kind AS kind",
+        where=where,
+    )
+    clauses = [
+        _facet_clause(name, values, per_document=True, kind_column=True)
+        for name, values in filters.items()
+    ]
+    passing = " AND ".join(sql for sql, _params in clauses) or "TRUE"
+    passing_params = [param for _sql, clause_params in clauses for param in clause_params]
+    sampled, titled = _fetch(
+        f"SELECT COUNT(*) FILTER (WHERE {passing}), COUNT(*) FILTER (WHERE title AND {passing}) "
+        f"FROM ({match_sql}) b",
+        [*passing_params, *passing_params, *title_params, *match_params, *scope],
+        backend,
+    )[0]
+    if sampled * BROAD_SAMPLE <= BROAD_LIMIT:
+        return None
+    all_titles = selective and titled * BROAD_SAMPLE <= TITLE_LIMIT
+    return Broad(title_sql, title_params, all_titles=all_titles)
+
+
 def _ranked_page(
     parsed: analysis.ParsedQuery,
     params: SearchParams,
@@ -760,6 +924,7 @@ def _ranked_page(
     *,
     any_term: bool,
     flags: tuple[str, list, int] | None = None,
+    broad: Broad | None = None,
 ) -> tuple[str, list]:
     """The WITH clause of the page of a search with words and its total (CTE top): the
     matches (unranked) pass the filters (f); the first RANK_LIMIT of them in the order of
@@ -782,6 +947,7 @@ def _ranked_page(
         materialized=not backend.MATCH_READS_DOCUMENTS,
         ranked=False,
         title_hits=bool(rank_limit),
+        broad=broad,
     )
     if rank_limit:
         limit = [max(rank_limit, params.offset + params.page_size)]
@@ -815,7 +981,10 @@ def _ranked_page(
             "UNION ALL SELECT c.id, c.exact, c.date_start, c.sort_key, 0.0 FROM c "
             "WHERE c.id NOT IN (SELECT id FROM ranked)"
         )
-    names = ["id", "exact", "date_start", "sort_key", *(["hit"] if rank_limit else [])]
+    names = [
+        "id", "exact", "date_start", "sort_key",
+        *(["hit"] if rank_limit else []), *(["weight"] if broad is not None else []),
+    ]  # fmt: skip
     source = "b"
     if flags is not None:
         flags_sql, filter_params, count = flags
@@ -850,12 +1019,15 @@ def _ranked_page_with_counts(
     filters: dict[str, list[str]],
     *,
     any_term: bool,
-) -> tuple[list[tuple], int, dict[str, dict[str, int]], bool]:
+    broad: Broad | None = None,
+) -> Found:
     """The page, the total and the facet counts of a search with words in one statement,
     so the text is matched once for all three (PostgreSQL, where matching reads the
     documents). The facets are counted over every match when there are at most
     EXACT_FACET_LIMIT, else over the uniform sample of about FACET_SAMPLE of them that the
-    statement picks from the total, as `_run` does in two statements."""
+    statement picks from the total, as `_run` does in two statements. broad (the title
+    condition of a broad search): the total and the counts are estimated from the matches
+    in the index's sample (see BROAD_LIMIT)."""
     flags_sql, flag_params, counted_sql, counted_params = _counts_in_one_pass(
         params, backend, filters
     )
@@ -867,31 +1039,51 @@ def _ranked_page_with_counts(
         [],
         any_term=any_term,
         flags=(flags_sql, flag_params, len(filters)),
+        broad=broad,
     )
     ordering = _ordering(params.sort, parsed).format(t="top")
     hit_columns = HIT_COLUMNS.removeprefix("SELECT ").removesuffix(", top.total")
+    if broad is None:
+        sample_sql = (
+            ", n AS MATERIALIZED (SELECT COUNT(*) AS total FROM f), "
+            "flagged AS MATERIALIZED (SELECT tested.* FROM tested, n "
+            # the sample's test in integers: hash < FACET_SAMPLE / total * HASH_RANGE
+            f"WHERE n.total <= %s OR (tested.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} * n.total "
+            f"< {FACET_SAMPLE * HASH_RANGE}), "
+        )
+        sample_params = [EXACT_FACET_LIMIT]
+    else:
+        # Each match of the sample stands for BROAD_SAMPLE; a match outside it that was read
+        # (a title, a name) is one at least.
+        sample_sql = (
+            ", n AS MATERIALIZED (SELECT GREATEST(COALESCE(SUM(weight), 0), COUNT(*)) AS total "
+            "FROM f), flagged AS MATERIALIZED (SELECT tested.* FROM tested "
+            f"WHERE tested.weight = {BROAD_SAMPLE}), "
+        )
+        sample_params = []
     sql += (
-        ", n AS MATERIALIZED (SELECT COUNT(*) AS total FROM f), "
-        "flagged AS MATERIALIZED (SELECT tested.* FROM tested, n "
-        # the sample's test in integers: hash < FACET_SAMPLE / total * HASH_RANGE
-        f"WHERE n.total <= %s OR (tested.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} * n.total "
-        f"< {FACET_SAMPLE * HASH_RANGE}), "
-        f"counted (kind, name, value, count) AS ({counted_sql}) "
+        f"{sample_sql}counted (kind, name, value, count) AS ({counted_sql}) "
         f"SELECT 0, ROW_NUMBER() OVER (ORDER BY {ordering}), {hit_columns}, "
         "NULL, NULL, NULL, NULL FROM top JOIN search_searchdocument d ON d.id = top.id "
         f"UNION ALL SELECT 1, 0, {', '.join(['NULL'] * 12)}, kind, name, value, count "
         f"FROM counted UNION ALL SELECT 2, 0, {', '.join(['NULL'] * 15)}, total FROM n"
     )
-    fetched = _fetch(sql, [*sql_params, EXACT_FACET_LIMIT, *counted_params], backend)
+    fetched = _fetch(sql, [*sql_params, *sample_params, *counted_params], backend)
     total = next(row[-1] for row in fetched if row[0] == 2)
-    estimated = total > EXACT_FACET_LIMIT
-    share = FACET_SAMPLE / total if estimated else 1.0
+    if broad is not None:
+        estimated = True
+        share = 1 / BROAD_SAMPLE
+        total = _estimate(total, 1.0) if total else 0
+    else:
+        estimated = total > EXACT_FACET_LIMIT
+        share = FACET_SAMPLE / total if estimated else 1.0
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
     for _part, _position, *_hit, kind, name, value, count in (r for r in fetched if r[0] == 1):
         if kind == "one" and name in counts:
             counts[name][value] = _estimate(count, share) if estimated else count
     page = sorted((row for row in fetched if row[0] == 0), key=lambda row: row[1])
-    return [tuple(row[2:14]) for row in page], total, counts, estimated and bool(total)
+    hits = [tuple(row[2:14]) for row in page]
+    return Found(hits, total, counts, estimated and bool(total), broad is not None)
 
 
 def _estimate(sampled: int, share: float) -> int:
@@ -1064,15 +1256,14 @@ def search(
     else:
         kept = None
     effective = _without_filters_covering_everything(filters, kept) if kept else filters
-    rows, total, counts, estimated = _run(
-        parsed, params, backend, effective, any_term=False, kept=kept
-    )
+    found = _run(parsed, params, backend, effective, any_term=False, kept=kept)
     relaxed = False
-    if not total and len(parsed.terms) + len(parsed.phrases) > 1:
-        found = _run(parsed, params, backend, effective, any_term=True, kept=kept)
-        if found[1]:
-            rows, total, counts, estimated = found
+    if not found.total and len(parsed.terms) + len(parsed.phrases) > 1:
+        any_found = _run(parsed, params, backend, effective, any_term=True, kept=kept)
+        if any_found.total:
+            found = any_found
             relaxed = True
+    rows, total, counts, estimated = found.rows, found.total, found.counts, found.estimated
     suggestion = ""
     if hint and not total and parsed.terms:
         suggestion = did_you_mean(parsed, backend)
@@ -1087,6 +1278,7 @@ def search(
         did_you_mean=suggestion,
         relaxed=relaxed,
         facets_estimated=estimated and params.with_facets,
+        total_estimated=found.total_estimated,
     )
 
 

@@ -410,10 +410,13 @@ def rebuild_index() -> int:
             cursor.execute("DELETE FROM search_searchfacet")
             cursor.execute("DELETE FROM search_searchfacetcount")
             cursor.execute("DELETE FROM search_searchdocument")
-        get_backend().clear_terms()
-        return sum(
+        backend = get_backend()
+        backend.clear_terms()
+        count = sum(
             store_documents(source.documents(), fresh=True) for source in sources.registered()
         )
+        backend.settle()
+        return count
 
 
 def organisation_documents() -> Iterator[IndexedDocument]:

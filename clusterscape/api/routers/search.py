@@ -36,6 +36,7 @@ def search(request: HttpRequest, params: Query[SearchQuery]):
         "relaxed": results.relaxed,
         "ignored": form.ignored,
         "facets_estimated": results.facets_estimated,
+        "total_estimated": results.total_estimated,
     }
 
 

@@ -3,6 +3,7 @@ import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from clusterscape.registry import services as registry_services
 from clusterscape.registry.models import Organisation
@@ -147,6 +148,24 @@ def test_rebuild_index_makes_the_index_from_the_database():
 
     assert count == 2
     assert sorted(slugs("Silicon")) == ["cool-silicon", "not-yet-indexed"]
+
+
+def test_rebuild_leaves_the_planner_statistics_of_the_new_index():
+    for number in range(3):
+        indexed_organisation(name=f"Photonics Network {number}")
+
+    services.rebuild_index()
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'search_searchdocument'")
+        else:
+            cursor.execute(
+                "SELECT CAST(stat AS INTEGER) FROM sqlite_stat1 "
+                "WHERE tbl = 'search_searchdocument' AND idx = 'search_doc_cover'"
+            )
+        (rows,) = cursor.fetchone()
+    assert rows == 3
 
 
 def test_rebuild_search_index_command_reports_the_count(capsys):

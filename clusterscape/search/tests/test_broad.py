@@ -1,0 +1,187 @@
+"""Broad searches on PostgreSQL (queries.BROAD_LIMIT): a search whose words match thousands
+of documents reads its matches in the index's sample, its title matches and its exact
+names, not every match; the total and the counts are estimates, and what ranks highest is
+still found."""
+
+import pytest
+from django.db import connection
+
+from clusterscape.search import queries, services
+from clusterscape.search.backends import get_backend
+from clusterscape.search.models import SearchDocument
+from clusterscape.search.queries import SearchParams, search
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sample index"),
+]
+
+MATCHES = 4_000
+
+
+def events(count: int, *, start: int = 0, **values) -> list[services.IndexedDocument]:
+    """Dated documents that mention hydrogen in their text only, in two states alternately."""
+    return [
+        services.IndexedDocument(
+            **{
+                "kind": "event",
+                "object_id": number,
+                "slug": f"event-{number}",
+                "title": f"Event {number}",
+                "body": "A meeting on hydrogen.",
+                "facets": [("country", "DE"), ("state", "DE-SN" if number % 2 else "DE-TH")],
+                **values,
+            }
+        )
+        for number in range(start, start + count)
+    ]
+
+
+def in_sample(document_id: int) -> bool:
+    """The sample's test (queries.SAMPLED), computed here from the id."""
+    limit = queries.HASH_RANGE // queries.BROAD_SAMPLE
+    return document_id * queries.HASH_MULTIPLIER % queries.HASH_RANGE < limit
+
+
+def sampled(**filters) -> list[SearchDocument]:
+    return [
+        document for document in SearchDocument.objects.filter(**filters) if in_sample(document.id)
+    ]
+
+
+def test_a_broad_search_estimates_its_total_and_counts_from_the_sample():
+    services.store_documents(events(MATCHES))
+
+    results = search(SearchParams(q="hydrogen"))
+
+    assert results.total_estimated is True
+    assert results.facets_estimated is True
+    # each match of the sample stands for BROAD_SAMPLE, to two significant digits
+    estimate = queries._estimate(len(sampled()) * queries.BROAD_SAMPLE, 1.0)
+    assert results.total == estimate
+    assert abs(results.total - MATCHES) <= MATCHES // 10
+    state_counts = {item.value: item.count for item in results.facets["state"]}
+    saxony = len(sampled(kind="event", facets__value="DE-SN"))
+    assert state_counts["DE-SN"] == queries._estimate(saxony, 1 / queries.BROAD_SAMPLE)
+    assert len(results.hits) == 20
+
+
+def test_every_title_match_of_a_broad_search_is_a_candidate():
+    services.store_documents(events(MATCHES))
+    services.store_documents(
+        events(30, start=MATCHES, title="Hydrogen Valley", slug="valley", body="Electrolysers.")
+    )
+    titled = SearchDocument.objects.filter(title="Hydrogen Valley")
+    # most of them are outside the sample, and would not be read from it
+    assert len([document for document in titled if not in_sample(document.id)]) > 20
+
+    results = search(SearchParams(q="hydrogen", page_size=40))
+
+    assert results.total_estimated is True
+    # a word in the title weighs most: all 30 lead, whether sampled or not
+    assert [hit.title for hit in results.hits[:30]] == ["Hydrogen Valley"] * 30
+
+
+def test_an_exact_name_leads_a_broad_search():
+    services.store_documents(events(MATCHES))
+    services.store_documents(
+        events(1, start=MATCHES, title="H2 Cluster", short_name="Hydrogen", slug="h2", body="")
+    )
+
+    results = search(SearchParams(q="hydrogen"))
+
+    assert results.total_estimated is True
+    assert results.hits[0].slug == "h2"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (SearchParams(q="hydrogen", sort="name"), MATCHES),
+        (SearchParams(q="hydrogen", sort="date"), MATCHES),
+        (SearchParams(q="hydrogen", page=16), MATCHES),  # past the first 300 results
+    ],
+    ids=["by name", "by date", "deep page"],
+)
+def test_searches_that_need_every_match_count_them_exactly(params, expected):
+    services.store_documents(events(MATCHES))
+
+    results = search(params)
+
+    assert results.total_estimated is False
+    assert results.total == expected
+
+
+def test_a_filtered_broad_search_estimates_what_passes_the_filter():
+    services.store_documents(events(MATCHES))
+
+    results = search(SearchParams(q="hydrogen", filters={"state": ["DE-SN"]}))
+
+    assert results.total_estimated is True
+    saxony = len(sampled(facets__name="state", facets__value="DE-SN"))
+    assert results.total == queries._estimate(saxony * queries.BROAD_SAMPLE, 1.0)
+    assert abs(results.total - MATCHES // 2) <= MATCHES // 20
+    assert {hit.slug for hit in results.hits} <= {f"event-{n}" for n in range(1, MATCHES, 2)}
+    # the state's own counts are over the documents the other filters pass: all of them
+    state_counts = {item.value: item.count for item in results.facets["state"]}
+    assert abs(state_counts["DE-TH"] - MATCHES // 2) <= MATCHES // 20
+
+
+def test_a_filter_that_leaves_few_matches_is_counted_exactly():
+    services.store_documents(events(MATCHES))
+    bavarian = [("country", "DE"), ("state", "DE-BY")]
+    services.store_documents(events(40, start=MATCHES, facets=bavarian))
+
+    results = search(SearchParams(q="hydrogen", filters={"state": ["DE-BY"]}))
+
+    assert results.total_estimated is False
+    assert results.total == 40
+
+
+def test_a_search_with_few_matches_is_counted_exactly():
+    services.store_documents(events(queries.EXACT_FACET_LIMIT))
+
+    results = search(SearchParams(q="hydrogen"))
+
+    assert results.total_estimated is False
+    assert results.total == queries.EXACT_FACET_LIMIT
+
+
+def test_the_sample_is_read_through_its_own_index():
+    """The partial index's predicate (migration search 0014) and queries.SAMPLED must read
+    alike, or the planner cannot use the index and a broad search reads every match."""
+    services.store_documents(events(MATCHES))
+    # the planner chooses it over a table it knows to be large (a rebuild tells it so,
+    # autovacuum's ANALYZE after other writes)
+    get_backend().settle()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT COUNT(*) FROM search_searchdocument d WHERE "  # noqa: S608 — constant
+            f"{queries.SAMPLED} AND d.search_vector @@ to_tsquery('simple', 'hydrogen')",
+            [],
+        )
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+
+    assert "search_doc_sample" in plan, plan
+
+
+def test_the_search_page_says_about(client):
+    services.store_documents(events(MATCHES))
+
+    english = client.get("/en/search/", {"q": "hydrogen"}).content.decode()
+    german = client.get("/de/search/", {"q": "hydrogen"}).content.decode()
+
+    total = search(SearchParams(q="hydrogen")).total
+    assert f"about {total} results" in english
+    assert f"etwa {total} Treffer" in german
+
+
+def test_the_api_says_the_total_is_estimated(client):
+    services.store_documents(events(MATCHES))
+
+    body = client.get("/api/v1/search", {"q": "hydrogen"}).json()
+
+    assert body["total_estimated"] is True
+    assert body["facets_estimated"] is True
