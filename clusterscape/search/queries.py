@@ -65,6 +65,12 @@ Kept = dict[str, dict[str, dict[str, int]]]
 # of every match.
 BROAD_LIMIT = 1_500
 BROAD_SAMPLE = 16
+# A search with more than SPARSE_LIMIT matches (by the sparse sample) reads a sparser
+# sample, one document in SPARSE_SAMPLE (the same hash under a lower threshold, so within
+# the other; an index of its own too): its reading stays about as long as the denser
+# sample's at SPARSE_LIMIT ("Netze" matches 590,000 of 1,000,000 synthetic documents).
+SPARSE_LIMIT = 16_000
+SPARSE_SAMPLE = 256
 # Every match with a query word in its title is a candidate when there are at most this
 # many by the sample (they are read through the titles' index, a few microseconds each);
 # with more, those in the sample are (a word in the names of thousands: "Netzwerk").
@@ -75,15 +81,21 @@ MIN_TITLE_PATTERN = 4
 
 @dataclass(frozen=True)
 class Broad:
-    """How a broad search reads its matches: the title condition (`_title_condition`) and
-    whether every match it holds is a candidate or only the sample's (TITLE_LIMIT)."""
+    """How a broad search reads its matches: the sample (one document in `weight`), the
+    title condition (`_title_condition`) and whether every match it holds is a candidate or
+    only the sample's (TITLE_LIMIT)."""
 
+    weight: int
     title_sql: str
     title_params: list
     all_titles: bool
 
 
-SAMPLED = f"(d.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < {HASH_RANGE // BROAD_SAMPLE}"
+def sampled(weight: int) -> str:
+    """The condition over a document row d of the sample of one document in weight
+    (BROAD_SAMPLE or SPARSE_SAMPLE). The partial indexes' predicates (migration search
+    0014) read exactly so; a doubled % is one, as in statements with parameters."""
+    return f"(d.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < {HASH_RANGE // weight}"
 
 
 @dataclass(frozen=True)
@@ -347,9 +359,8 @@ def _candidates_sql(
 ) -> tuple[str, list, bool]:
     """The WITH clause defining b: the ids of matching public documents after the date
     and circle filters, with score and exact-name flag. Also tells whether anything
-    narrows b below the whole index (words, dates, circle). broad (the title condition of
-    `_title_condition`): a broad search's bounded part of the matches, each with its weight
-    (see BROAD_LIMIT; PostgreSQL only)."""
+    narrows b below the whole index (words, dates, circle). broad: a broad search's bounded
+    part of the matches, each with its weight (see BROAD_LIMIT; PostgreSQL only)."""
     # The index holds public documents only (search.services), so "public" needs no test.
     conditions: list[str] = []
     condition_params: list = []
@@ -484,10 +495,10 @@ def _candidates_read_in_match(
     matching rows, not by looking every match up again; documents whose name is the query
     but whose text does not match come from the name indexes.
 
-    broad (the title condition): only the matches in the sample (weight BROAD_SAMPLE: each
-    stands for that many), those with a query word in the title and those named exactly
-    (weight 0: already counted by the sample) are read, in three disjoint parts; documents
-    named exactly whose text does not match have weight 1."""
+    broad: only the matches in the sample (weight broad.weight: each stands for that many),
+    those with a query word in the title (when broad.all_titles) and those named exactly
+    (weight 0: the sample counts them already) are read, in disjoint parts; documents named
+    exactly whose text does not match have weight 1."""
     where, where_params = conditions
     selected, column_params = columns
     names = "".join(f", {name}" for _expression, name in selected)
@@ -500,8 +511,9 @@ def _candidates_read_in_match(
         # each part is found by an index of its own: the sample's text index, the titles'
         # trigrams, the name keys
         title_sql, title_params = broad.title_sql, broad.title_params
-        parts = [(SAMPLED, [], BROAD_SAMPLE, True)]
-        others, other_params = f"NOT {SAMPLED}", []
+        sample = sampled(broad.weight)
+        parts = [(sample, [], broad.weight, True)]
+        others, other_params = f"NOT {sample}", []
         if broad.all_titles:
             parts.append((f"{others} AND {title_sql}", title_params, 0, False))
             others, other_params = f"{others} AND NOT {title_sql}", title_params
@@ -886,33 +898,52 @@ def _broad(
     if title is None:
         return None
     scope = _scope(params)
-    where = " AND ".join(
-        [SAMPLED, *(["(" + " OR ".join(["d.kind = %s"] * len(scope)) + ")"] if scope else [])]
-    )
+    kinds = ["(" + " OR ".join(["d.kind = %s"] * len(scope)) + ")"] if scope else []
     title_sql, title_params, selective = title
-    match_sql, match_params = backend.match_sql(
-        parsed,
-        any_term=any_term,
-        ranked=False,
-        columns=f", {title_sql} AS title, d.kind AS kind",
-        where=where,
-    )
     clauses = [
         _facet_clause(name, values, per_document=True, kind_column=True)
         for name, values in filters.items()
     ]
     passing = " AND ".join(sql for sql, _params in clauses) or "TRUE"
     passing_params = [param for _sql, clause_params in clauses for param in clause_params]
-    sampled, titled = _fetch(
-        f"SELECT COUNT(*) FILTER (WHERE {passing}), COUNT(*) FILTER (WHERE title AND {passing}) "
-        f"FROM ({match_sql}) b",
-        [*passing_params, *passing_params, *title_params, *match_params, *scope],
+
+    def counted(weight: int, gate: str = "TRUE") -> tuple[str, list]:
+        """The sample's matches that pass the filters, and those of them with a query word
+        in the title."""
+        match_sql, match_params = backend.match_sql(
+            parsed,
+            any_term=any_term,
+            ranked=False,
+            columns=f", {title_sql} AS title, d.kind AS kind",
+            where=" AND ".join([sampled(weight), *kinds]),
+        )
+        return (
+            f"SELECT COUNT(*) FILTER (WHERE {passing}) AS matches, "
+            f"COUNT(*) FILTER (WHERE title AND {passing}) AS titles "
+            f"FROM ({match_sql}) b WHERE {gate}",
+            [*passing_params, *passing_params, *title_params, *match_params, *scope],
+        )
+
+    # The sparse sample first; the denser one is read only when the sparse one does not
+    # decide (its gate refers to nothing of its own rows: PostgreSQL tests it once, first).
+    sparse_sql, sparse_params = counted(SPARSE_SAMPLE)
+    dense_sql, dense_params = counted(
+        BROAD_SAMPLE, gate=f"s.matches * {SPARSE_SAMPLE} <= {SPARSE_LIMIT}"
+    )
+    sparse, sparse_titles, dense, dense_titles = _fetch(
+        f"SELECT s.matches, s.titles, t.matches, t.titles FROM ({sparse_sql}) s, "
+        f"LATERAL ({dense_sql}) t",
+        [*sparse_params, *dense_params],
         backend,
     )[0]
-    if sampled * BROAD_SAMPLE <= BROAD_LIMIT:
+    if sparse * SPARSE_SAMPLE > SPARSE_LIMIT:
+        weight, titles = SPARSE_SAMPLE, sparse_titles
+    elif dense * BROAD_SAMPLE > BROAD_LIMIT:
+        weight, titles = BROAD_SAMPLE, dense_titles
+    else:
         return None
-    all_titles = selective and titled * BROAD_SAMPLE <= TITLE_LIMIT
-    return Broad(title_sql, title_params, all_titles=all_titles)
+    all_titles = selective and titles * weight <= TITLE_LIMIT
+    return Broad(weight, title_sql, title_params, all_titles=all_titles)
 
 
 def _ranked_page(
@@ -1025,9 +1056,9 @@ def _ranked_page_with_counts(
     so the text is matched once for all three (PostgreSQL, where matching reads the
     documents). The facets are counted over every match when there are at most
     EXACT_FACET_LIMIT, else over the uniform sample of about FACET_SAMPLE of them that the
-    statement picks from the total, as `_run` does in two statements. broad (the title
-    condition of a broad search): the total and the counts are estimated from the matches
-    in the index's sample (see BROAD_LIMIT)."""
+    statement picks from the total, as `_run` does in two statements. broad (a broad
+    search): the total and the counts are estimated from the matches in the index's sample
+    (see BROAD_LIMIT)."""
     flags_sql, flag_params, counted_sql, counted_params = _counts_in_one_pass(
         params, backend, filters
     )
@@ -1054,11 +1085,15 @@ def _ranked_page_with_counts(
         sample_params = [EXACT_FACET_LIMIT]
     else:
         # Each match of the sample stands for BROAD_SAMPLE; a match outside it that was read
-        # (a title, a name) is one at least.
+        # (a title, a name) is one at least. The facets are counted over the sample's
+        # matches, or over about FACET_SAMPLE of them when it holds more: the same hash
+        # under a lower threshold, a uniform sample of the sample.
         sample_sql = (
             ", n AS MATERIALIZED (SELECT GREATEST(COALESCE(SUM(weight), 0), COUNT(*)) AS total "
-            "FROM f), flagged AS MATERIALIZED (SELECT tested.* FROM tested "
-            f"WHERE tested.weight = {BROAD_SAMPLE}), "
+            "FROM f), flagged AS MATERIALIZED (SELECT tested.* FROM tested, n "
+            f"WHERE tested.weight = {broad.weight} "
+            f"AND (tested.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} * n.total "
+            f"< {FACET_SAMPLE * HASH_RANGE}), "
         )
         sample_params = []
     sql += (
@@ -1072,7 +1107,7 @@ def _ranked_page_with_counts(
     total = next(row[-1] for row in fetched if row[0] == 2)
     if broad is not None:
         estimated = True
-        share = 1 / BROAD_SAMPLE
+        share = min(1 / broad.weight, FACET_SAMPLE / total) if total else 1.0
         total = _estimate(total, 1.0) if total else 0
     else:
         estimated = total > EXACT_FACET_LIMIT

@@ -38,15 +38,17 @@ def events(count: int, *, start: int = 0, **values) -> list[services.IndexedDocu
     ]
 
 
-def in_sample(document_id: int) -> bool:
-    """The sample's test (queries.SAMPLED), computed here from the id."""
-    limit = queries.HASH_RANGE // queries.BROAD_SAMPLE
+def in_sample(document_id: int, weight: int = queries.BROAD_SAMPLE) -> bool:
+    """The sample's test (queries.sampled), computed here from the id."""
+    limit = queries.HASH_RANGE // weight
     return document_id * queries.HASH_MULTIPLIER % queries.HASH_RANGE < limit
 
 
-def sampled(**filters) -> list[SearchDocument]:
+def sampled(weight: int = queries.BROAD_SAMPLE, **filters) -> list[SearchDocument]:
     return [
-        document for document in SearchDocument.objects.filter(**filters) if in_sample(document.id)
+        document
+        for document in SearchDocument.objects.filter(**filters)
+        if in_sample(document.id, weight)
     ]
 
 
@@ -65,6 +67,42 @@ def test_a_broad_search_estimates_its_total_and_counts_from_the_sample():
     saxony = len(sampled(kind="event", facets__value="DE-SN"))
     assert state_counts["DE-SN"] == queries._estimate(saxony, 1 / queries.BROAD_SAMPLE)
     assert len(results.hits) == 20
+
+
+def test_a_very_broad_search_counts_its_facets_over_part_of_the_sample():
+    services.store_documents(events(3 * MATCHES))
+    raw_total = len(sampled()) * queries.BROAD_SAMPLE
+    # the sample holds more than FACET_SAMPLE matches: about that many of them are counted
+    assert raw_total > queries.FACET_SAMPLE * queries.BROAD_SAMPLE
+
+    results = search(SearchParams(q="hydrogen"))
+
+    counted = [
+        document
+        for document in sampled(facets__name="state", facets__value="DE-SN")
+        if document.id * queries.HASH_MULTIPLIER % queries.HASH_RANGE * raw_total
+        < queries.FACET_SAMPLE * queries.HASH_RANGE
+    ]
+    state_counts = {item.value: item.count for item in results.facets["state"]}
+    share = queries.FACET_SAMPLE / raw_total
+    assert state_counts["DE-SN"] == queries._estimate(len(counted), share)
+    assert abs(state_counts["DE-SN"] - 3 * MATCHES // 2) <= 3 * MATCHES // 10
+
+
+def test_a_search_with_tens_of_thousands_of_matches_reads_the_sparse_sample(monkeypatch):
+    # as many matches as SPARSE_LIMIT, made smaller for the test
+    monkeypatch.setattr(queries, "SPARSE_LIMIT", MATCHES // 2)
+    services.store_documents(events(MATCHES))
+
+    results = search(SearchParams(q="hydrogen"))
+
+    assert results.total_estimated is True
+    sparse = len(sampled(queries.SPARSE_SAMPLE))
+    assert results.total == queries._estimate(sparse * queries.SPARSE_SAMPLE, 1.0)
+    assert abs(results.total - MATCHES) <= MATCHES // 4
+    state_counts = {item.value: item.count for item in results.facets["state"]}
+    saxony = len(sampled(queries.SPARSE_SAMPLE, facets__name="state", facets__value="DE-SN"))
+    assert state_counts["DE-SN"] == queries._estimate(saxony, 1 / queries.SPARSE_SAMPLE)
 
 
 def test_every_title_match_of_a_broad_search_is_a_candidate():
@@ -148,8 +186,15 @@ def test_a_search_with_few_matches_is_counted_exactly():
     assert results.total == queries.EXACT_FACET_LIMIT
 
 
-def test_the_sample_is_read_through_its_own_index():
-    """The partial index's predicate (migration search 0014) and queries.SAMPLED must read
+@pytest.mark.parametrize(
+    ("weight", "index"),
+    [
+        (queries.BROAD_SAMPLE, "search_doc_sample"),
+        (queries.SPARSE_SAMPLE, "search_doc_sparse_sample"),
+    ],
+)
+def test_the_sample_is_read_through_its_own_index(weight, index):
+    """The partial indexes' predicates (migration search 0014) and queries.sampled must read
     alike, or the planner cannot use the index and a broad search reads every match."""
     services.store_documents(events(MATCHES))
     # the planner chooses it over a table it knows to be large (a rebuild tells it so,
@@ -159,12 +204,12 @@ def test_the_sample_is_read_through_its_own_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(
             "EXPLAIN SELECT COUNT(*) FROM search_searchdocument d WHERE "  # noqa: S608 — constant
-            f"{queries.SAMPLED} AND d.search_vector @@ to_tsquery('simple', 'hydrogen')",
+            f"{queries.sampled(weight)} AND d.search_vector @@ to_tsquery('simple', 'hydrogen')",
             [],
         )
         plan = "\n".join(line for (line,) in cursor.fetchall())
 
-    assert "search_doc_sample" in plan, plan
+    assert f"Bitmap Index Scan on {index} " in plan, plan
 
 
 def test_the_search_page_says_about(client):
