@@ -68,7 +68,7 @@ class SearchBackend:
     # Whether match_sql reads the documents' rows (alias d), so the columns and filters a
     # search needs can be read in the same pass (columns=, where=) rather than by id later.
     MATCH_READS_DOCUMENTS = False
-    # Whether the index keeps a text index of its sample of documents and a trigram index
+    # Whether the index keeps text indexes of its samples of documents and a trigram index
     # of the titles, for broad searches (search.queries.BROAD_LIMIT; migration search 0014).
     SAMPLES_IN_INDEX = False
     # Whether the documents of the next chunk are analysed in a thread while a chunk is
@@ -390,9 +390,9 @@ class PostgresBackend(SearchBackend):
     ) -> tuple[str, list]:
         """As SearchBackend.match_sql; columns (", d.x AS x", …) are selected too and where
         (over d) must hold as well. Their parameters come before and after the query's.
-        Not indexed: the text is tested on the rows where finds (through an index of its
-        own), rather than intersecting them with every match from the text index (a broad
-        search's titles: thousands of matches against a few hundred titles)."""
+        Not indexed: the text is tested on each row that `where` finds through an index of
+        its own, rather than by intersecting those rows with every match from the text index
+        (a broad search's titles: a few hundred against thousands of matches)."""
         score = (
             f"ts_rank_cd('{self.WEIGHTS}'::float4[], d.search_vector, q, 0)"
             if ranked
