@@ -529,40 +529,30 @@ def _candidates_read_in_match(
             sql_params += [*exact_keys, *column_params, *match_params, *where_params, *part_params]
         matched = " UNION ALL ".join(selects)
         names += ", weight"
-        if exact_keys:
-            text_sql, text_params = backend.text_condition(parsed, any_term=any_term)
-            matched += (
-                f" UNION ALL SELECT d.id AS id, 0.0 AS score, 1 AS exact"
-                f"{''.join(f', {expression} AS {name}' for expression, name in selected)}"
-                f", 1 AS weight FROM search_searchdocument d "
-                f"WHERE {named} AND {where} AND NOT ({text_sql})"
+        unmatched_weight = ", 1 AS weight"
+    else:
+        match_sql, match_params = backend.match_sql(
+            parsed, any_term=any_term, ranked=ranked, columns=extra, where=where
+        )
+        sql_params = [*exact_keys, *column_params, *match_params, *where_params]
+        matched = f"SELECT id, score, exact{names} FROM ({match_sql}) fts"
+        if parsed.sequence and ranked:
+            # Words in the order typed double the score.
+            phrase_sql, phrase_params = backend.phrase_sql(parsed.sequence)
+            fts_names = "".join(f", fts.{name}" for _expression, name in selected)
+            matched = (
+                "SELECT fts.id AS id, fts.score * (CASE WHEN ordered.id IS NULL THEN 1 "
+                f"ELSE 2 END) AS score, fts.exact AS exact{fts_names} FROM ({match_sql}) fts "
+                f"LEFT JOIN ({phrase_sql}) ordered ON ordered.id = fts.id"
             )
-            sql_params = [*sql_params, *column_params, *exact_keys, *where_params, *text_params]
-        sql = (
-            f"WITH m AS MATERIALIZED ({matched}), "
-            f"b AS {b_kind} (SELECT id, score, exact{names} FROM m) "
-        )
-        return sql, sql_params, True
-    match_sql, match_params = backend.match_sql(
-        parsed, any_term=any_term, ranked=ranked, columns=extra, where=where
-    )
-    sql_params = [*exact_keys, *column_params, *match_params, *where_params]
-    matched = f"SELECT id, score, exact{names} FROM ({match_sql}) fts"
-    if parsed.sequence and ranked:
-        # Words in the order typed double the score.
-        phrase_sql, phrase_params = backend.phrase_sql(parsed.sequence)
-        fts_names = "".join(f", fts.{name}" for _expression, name in selected)
-        matched = (
-            "SELECT fts.id AS id, fts.score * (CASE WHEN ordered.id IS NULL THEN 1 "
-            f"ELSE 2 END) AS score, fts.exact AS exact{fts_names} FROM ({match_sql}) fts "
-            f"LEFT JOIN ({phrase_sql}) ordered ON ordered.id = fts.id"
-        )
-        sql_params = [*sql_params, *phrase_params]
+            sql_params = [*sql_params, *phrase_params]
+        unmatched_weight = ""
     if exact_keys:
         text_sql, text_params = backend.text_condition(parsed, any_term=any_term)
         matched += (
             f" UNION ALL SELECT d.id AS id, 0.0 AS score, 1 AS exact"
-            f"{''.join(f', {expression} AS {name}' for expression, name in selected)} "
+            f"{''.join(f', {expression} AS {name}' for expression, name in selected)}"
+            f"{unmatched_weight} "
             f"FROM search_searchdocument d WHERE {named} AND {where} AND NOT ({text_sql})"
         )
         sql_params = [*sql_params, *column_params, *exact_keys, *where_params, *text_params]

@@ -25,3 +25,25 @@ def indexed_organisation(
         )
     services.index_organisation(organisation)
     return organisation
+
+
+def events(count: int, *, start: int = 0, **values) -> list[services.IndexedDocument]:
+    """Documents of kind event that mention hydrogen in their text only, numbered from
+    start, in two states alternately (values override any field)."""
+    return [
+        services.IndexedDocument(
+            **{
+                "kind": "event",
+                "object_id": number,
+                "slug": f"event-{number}",
+                "title": f"Event {number}",
+                "body": "A meeting on hydrogen.",
+                "facets": [
+                    ("country", "DE"),
+                    ("state", "DE-SN" if number % 2 else "DE-TH"),
+                ],
+                **values,
+            }
+        )
+        for number in range(start, start + count)
+    ]

@@ -11,6 +11,8 @@ from clusterscape.search.backends import get_backend
 from clusterscape.search.models import SearchDocument
 from clusterscape.search.queries import SearchParams, search
 
+from .factories import events
+
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.django_db,
@@ -18,24 +20,6 @@ pytestmark = [
 ]
 
 MATCHES = 4_000
-
-
-def events(count: int, *, start: int = 0, **values) -> list[services.IndexedDocument]:
-    """Dated documents that mention hydrogen in their text only, in two states alternately."""
-    return [
-        services.IndexedDocument(
-            **{
-                "kind": "event",
-                "object_id": number,
-                "slug": f"event-{number}",
-                "title": f"Event {number}",
-                "body": "A meeting on hydrogen.",
-                "facets": [("country", "DE"), ("state", "DE-SN" if number % 2 else "DE-TH")],
-                **values,
-            }
-        )
-        for number in range(start, start + count)
-    ]
 
 
 def in_sample(document_id: int, weight: int = queries.BROAD_SAMPLE) -> bool:

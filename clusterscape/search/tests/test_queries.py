@@ -7,7 +7,7 @@ from clusterscape.registry.models import Organisation
 from clusterscape.search import queries, services
 from clusterscape.search.queries import FacetValue, SearchParams, Suggestion, search, suggest
 
-from .factories import indexed_organisation
+from .factories import events, indexed_organisation
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -376,27 +376,6 @@ def test_filter_every_document_passes_gives_the_same_results(landscape):
     assert everything.total == 5
     assert everything.facets["type"] == [FacetValue("organisation", "Organisations", 5, True)]
     assert everything.facets["state"] == unfiltered.facets["state"]
-
-
-def events(count: int, *, start: int = 0, **values) -> list[services.IndexedDocument]:
-    """Dated documents of kind event, numbered from start, in two states alternately."""
-    return [
-        services.IndexedDocument(
-            **{
-                "kind": "event",
-                "object_id": number,
-                "slug": f"event-{number}",
-                "title": f"Event {number}",
-                "body": "A meeting on hydrogen.",
-                "facets": [
-                    ("country", "DE"),
-                    ("state", "DE-SN" if number % 2 else "DE-TH"),
-                ],
-                **values,
-            }
-        )
-        for number in range(start, start + count)
-    ]
 
 
 # Directory states (type=organisation and more): the total from the kept counts of one type
