@@ -177,6 +177,16 @@ class SearchBackend:
         SearchTermKey.objects.all().delete()
         SearchTerm.objects.all().delete()
 
+    def box_condition(
+        self, latitudes: tuple[float, float], longitudes: tuple[float, float]
+    ) -> tuple[str, list]:
+        """A condition over a document row d: its point lies in the box (bounds included),
+        in a form the engine's index of the coordinates answers."""
+        return "d.latitude BETWEEN %s AND %s AND d.longitude BETWEEN %s AND %s", [
+            *latitudes,
+            *longitudes,
+        ]
+
     # Statements that bring the planner's view of the index up to date after it was made
     # again (services.rebuild_index): its statistics, which choose the indexes a search
     # reads (PostgreSQL's sample index is only chosen over a table it knows is large).
@@ -349,11 +359,28 @@ class PostgresBackend(SearchBackend):
     MATCH_READS_DOCUMENTS = True
     SAMPLES_IN_INDEX = True
     SETTLE_STATEMENTS = ("ANALYZE search_searchdocument", "ANALYZE search_searchfacet")
+
+    def box_condition(
+        self, latitudes: tuple[float, float], longitudes: tuple[float, float]
+    ) -> tuple[str, list]:
+        # The points' GiST index (migration search 0015) answers both ranges at once; the
+        # B-tree over (latitude, longitude) reads the whole band of latitudes.
+        return "point(d.longitude, d.latitude) <@ box(point(%s, %s), point(%s, %s))", [
+            longitudes[0],
+            latitudes[0],
+            longitudes[1],
+            latitudes[1],
+        ]
+
     # The planner estimates a word's alternatives (its forms, a prefix) as independent and
     # then prefers reading every document to the GIN index: that evaluates each one's
     # tsvector, 10-50 times slower than the index, whose matches need no recheck.
-    # Statements that match text never scan the documents whole.
-    FULL_TEXT_SETTINGS = {"enable_seqscan": "off"}
+    # Statements that match text never scan the documents whole. Their bitmaps get 32 MB
+    # (the server's default is 4): a bitmap over more pages than its memory holds turns
+    # lossy, and every row of each lossy page is tested again. At 1,000,000 documents a
+    # word within 50 km of a city of the Ruhr intersects 181,760 documents in the box with
+    # 38,901 matches: 12,402 lossy pages, 160 ms; 60-85 ms with the bitmap exact.
+    FULL_TEXT_SETTINGS = {"enable_seqscan": "off", "work_mem": "'32MB'"}
     # ts_rank_cd weights for D, C, B, A: phrase stream, body, keywords, title and short name.
     WEIGHTS = "{0.05, 0.1, 0.3, 1.0}"
     CANDIDATE_LIMIT = 50

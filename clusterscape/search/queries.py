@@ -375,16 +375,16 @@ def _candidates_sql(
         # centre (equirectangular; well under 1 % off within a few hundred km).
         degrees = params.radius_km / KM_PER_DEGREE
         stretch = max(math.cos(math.radians(params.latitude)), 0.01)
+        box_sql, box_params = backend.box_condition(
+            (params.latitude - degrees, params.latitude + degrees),
+            (params.longitude - degrees / stretch, params.longitude + degrees / stretch),
+        )
         conditions.append(
-            "d.latitude BETWEEN %s AND %s AND d.longitude BETWEEN %s AND %s AND "
-            "(d.latitude - %s) * (d.latitude - %s) "
+            f"{box_sql} AND (d.latitude - %s) * (d.latitude - %s) "
             "+ (d.longitude - %s) * (d.longitude - %s) * %s <= %s"
         )
         condition_params += [
-            params.latitude - degrees,
-            params.latitude + degrees,
-            params.longitude - degrees / stretch,
-            params.longitude + degrees / stretch,
+            *box_params,
             params.latitude,
             params.latitude,
             params.longitude,

@@ -349,3 +349,32 @@ def test_postgresql_plans_with_the_number_of_documents_that_share_a_facet_value(
     # 300 documents have the state; name and value taken apart would say 1,200 * 5 facets
     # * 1/5 (name) * 1/20 (value) = 60
     assert 240 <= plan[0]["Plan"]["Plan Rows"] <= 360
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's point index")
+def test_postgresql_finds_a_circle_through_the_index_of_points():
+    """The box around a circle is answered by the points' GiST index (migration 0015), in
+    both coordinates at once, not by the band of latitudes of the B-tree: the condition
+    must read as the index's expression does."""
+    services.store_documents(
+        services.IndexedDocument(
+            kind="news",
+            object_id=number,
+            slug=f"news-{number}",
+            title=f"News {number}",
+            latitude=47.0 + (number % 100) / 10,
+            longitude=6.0 + (number // 100) / 5,
+        )
+        for number in range(5_000)
+    )
+    box_sql, box_params = get_backend().box_condition((51.0, 51.2), (13.6, 13.9))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+        cursor.execute(
+            f"EXPLAIN SELECT id FROM search_searchdocument d WHERE {box_sql}",  # noqa: S608
+            box_params,
+        )
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+
+    assert "search_doc_point" in plan, plan
