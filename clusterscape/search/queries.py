@@ -975,8 +975,8 @@ def _ranked_page(
         candidate_order = _ordering(params.sort, parsed).replace("{t}.score", "{t}.hit")
         candidates = f"ORDER BY {candidate_order.format(t='f')} LIMIT %s"
     else:
-        # No limit (SQLite, a circle or dates narrowing the matches): every match left is
-        # ranked, and only those.
+        # No limit (an engine without RANK_LIMIT): every match left is ranked, and only
+        # those.
         limit, candidates = [], ""
     ordering = _ordering(params.sort, parsed)
     rank_params: list = []
@@ -1074,7 +1074,7 @@ def _ranked_page_with_counts(
         )
         sample_params = [EXACT_FACET_LIMIT]
     else:
-        # Each match of the sample stands for BROAD_SAMPLE; a match outside it that was read
+        # Each match of the sample stands for broad.weight; a match outside it that was read
         # (a title, a name) is one at least. The facets are counted over the sample's
         # matches, or over about FACET_SAMPLE of them when it holds more: the same hash
         # under a lower threshold, a uniform sample of the sample.
