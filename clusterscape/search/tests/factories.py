@@ -47,3 +47,16 @@ def events(count: int, *, start: int = 0, **values) -> list[services.IndexedDocu
         )
         for number in range(start, start + count)
     ]
+
+
+def news(number: int, **values) -> services.IndexedDocument:
+    """A news document numbered number (values override or add any field)."""
+    return services.IndexedDocument(
+        **{
+            "kind": "news",
+            "object_id": number,
+            "slug": f"news-{number}",
+            "title": f"News {number}",
+            **values,
+        }
+    )

@@ -13,7 +13,7 @@ from clusterscape.search.backends import (
 )
 from clusterscape.search.models import SearchTermKey
 
-from .factories import indexed_organisation
+from .factories import indexed_organisation, news
 
 
 def parsed(text: str) -> analysis.ParsedQuery:
@@ -323,11 +323,8 @@ def test_postgresql_plans_with_the_number_of_documents_that_share_a_facet_value(
     documents)."""
     states = ("DE-BY", "DE-BW", "DE-NW", "DE-SN")
     services.store_documents(
-        services.IndexedDocument(
-            kind="news",
-            object_id=number,
-            slug=f"news-{number}",
-            title=f"News {number}",
+        news(
+            number,
             facets=[
                 ("state", states[number % 4]),
                 ("country", "DE"),
@@ -358,11 +355,8 @@ def test_postgresql_finds_a_circle_through_the_index_of_points():
     both coordinates at once, not by the band of latitudes of the B-tree: the condition
     must read as the index's expression does."""
     services.store_documents(
-        services.IndexedDocument(
-            kind="news",
-            object_id=number,
-            slug=f"news-{number}",
-            title=f"News {number}",
+        news(
+            number,
             latitude=47.0 + (number % 100) / 10,
             longitude=6.0 + (number // 100) / 5,
         )
