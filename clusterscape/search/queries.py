@@ -26,10 +26,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clusterscape.core.i18n import current_language
-from clusterscape.core.routers import read_connection
 from clusterscape.registry.models import Country, Field, Organisation, Programme, State
 
-from . import analysis, sources
+from . import analysis, backends, sources
 from .backends import SearchBackend, get_backend
 from .lexicon import current_analyzer
 from .models import SearchDocument, SearchFacetCount
@@ -604,18 +603,10 @@ def _ordering(sort: str, parsed: analysis.ParsedQuery) -> str:
 
 
 def _fetch(sql: str, sql_params: list, full_text: SearchBackend | None = None) -> list[tuple]:
-    """Run a read of the index where the router sends reads (a replica for public pages);
-    a statement that matches text with the full_text backend's settings for it, made in
-    the same round trip (SET LOCAL holds for the statements sent together, which run as one
-    transaction, and is undone after them for a caller's transaction that goes on)."""
+    """Run a read of the index; a statement that matches text with the full_text backend's
+    settings for it (see backends.fetch)."""
     planner = full_text.FULL_TEXT_SETTINGS if full_text is not None else {}
-    before = "".join(f"SET LOCAL {name} = {value}; " for name, value in planner.items())
-    after = "".join(f"; SET LOCAL {name} TO DEFAULT" for name in planner)
-    with read_connection(SearchDocument).cursor() as cursor:
-        cursor.execute(f"{before}{sql}{after}", sql_params)
-        for _setting in planner:
-            cursor.nextset()
-        return cursor.fetchall()
+    return backends.fetch(SearchDocument, sql, sql_params, planner)
 
 
 class Found(NamedTuple):
