@@ -350,42 +350,84 @@ class Analyzer:
     def highlight(self, text: str, query: "ParsedQuery", *, length: int = 220) -> str:
         """A window of the text around the first matched word, HTML-escaped, with every
         matched word in <mark>. Empty when nothing matches."""
-        matched_terms = query.all_forms()
-        prefixes = query.prefixes()
-        spans = []
+        spans = self._matched_spans(text, query.all_forms(), query.prefixes(), length)
+        return _window(text, spans, length) if spans else ""
+
+    def highlight_parts(
+        self, text: str, query: "ParsedQuery", *, separator: str, most: int, length: int = 220
+    ) -> list[str]:
+        """`highlight` of each part of the text between separators that has a matched word
+        (stripped, each once, at most `most`), from one scan of the whole text: a
+        document's keywords are hundreds of short labels, and a scan per label cost more
+        than the rest of a hit."""
+        spans = self._matched_spans(text, query.all_forms(), query.prefixes(), len(text))
+        found: list[str] = []
+        index = 0
+        part_start = 0
+        while index < len(spans) and len(found) < most:
+            part_end = text.find(separator, spans[index][0])
+            part_end = len(text) if part_end < 0 else part_end
+            part_start = text.rfind(separator, 0, spans[index][0]) + 1
+            inside = []
+            while index < len(spans) and spans[index][0] < part_end:
+                inside.append(spans[index])
+                index += 1
+            raw = text[part_start:part_end]
+            stripped = raw.strip()
+            shift = part_start + len(raw) - len(raw.lstrip())
+            local = [(start - shift, end - shift) for start, end in inside]
+            highlighted = _window(stripped, local, length)
+            if highlighted not in found:
+                found.append(highlighted)
+        return found
+
+    def _matched_spans(
+        self, text: str, matched_terms: set[str], prefixes: set[str], length: int
+    ) -> list[tuple[int, int]]:
+        """Where the text's matched words are; the scan stops past the first match plus
+        length (a window of that length shows none of the rest)."""
+        spans: list[tuple[int, int]] = []
         written = self._written
-        # The window starts at or before the first match and is at most length long, so
-        # no word past the first match plus length is shown: the scan stops there.
+        decided: dict[str, bool] = {}
         limit = len(text)
         for match in ORIGINAL_WORD_RE.finditer(text):
             if match.start() >= limit:
                 break
-            for word, terms in written[match.group(0)]:
-                if not matched_terms.isdisjoint(terms) or any(map(word.startswith, prefixes)):
-                    spans.append((match.start(), match.end()))
-                    limit = min(limit, spans[0][0] + length)
-                    break
-        if not spans:
-            return ""
-        start = max(0, spans[0][0] - length // 4)
-        if start:
-            space = text.find(" ", start)
-            start = space + 1 if 0 <= space < spans[0][0] else start
-        end = min(len(text), start + length)
-        if end < len(text):
-            space = text.rfind(" ", start, end)
-            end = space if space > spans[0][1] else end
-        pieces = ["…" if start else ""]
-        cursor = start
-        for span_start, span_end in spans:
-            if span_start < start or span_end > end:
-                continue
-            pieces.append(escape(text[cursor:span_start]))
-            pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
-            cursor = span_end
-        pieces.append(escape(text[cursor:end]))
-        pieces.append("…" if end < len(text) else "")
-        return "".join(pieces)
+            original = match.group(0)
+            matched = decided.get(original)
+            if matched is None:
+                matched = decided[original] = any(
+                    not matched_terms.isdisjoint(terms) or any(map(word.startswith, prefixes))
+                    for word, terms in written[original]
+                )
+            if matched:
+                spans.append((match.start(), match.end()))
+                limit = min(limit, spans[0][0] + length)
+        return spans
+
+
+def _window(text: str, spans: list[tuple[int, int]], length: int) -> str:
+    """The text around the first span, at most length long and cut at spaces, escaped,
+    with the spans inside it in <mark>."""
+    start = max(0, spans[0][0] - length // 4)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < spans[0][0] else start
+    end = min(len(text), start + length)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > spans[0][1] else end
+    pieces = ["…" if start else ""]
+    cursor = start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        pieces.append(escape(text[cursor:span_start]))
+        pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    pieces.append(escape(text[cursor:end]))
+    pieces.append("…" if end < len(text) else "")
+    return "".join(pieces)
 
 
 @dataclass

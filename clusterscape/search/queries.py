@@ -1350,14 +1350,8 @@ def _matched_keywords(
 ) -> str:
     """The keywords that matched, highlighted ("Luftfahrt · aviation"), rather than a
     window into the whole list of labels, synonyms and places."""
-    matched = []
-    for keyword in keywords.split(";"):
-        highlighted = analyzer.highlight(keyword.strip(), parsed)
-        if highlighted and highlighted not in matched:
-            matched.append(highlighted)
-        if len(matched) == MAX_SNIPPET_KEYWORDS:
-            break
-    return " · ".join(matched)
+    parts = analyzer.highlight_parts(keywords, parsed, separator=";", most=MAX_SNIPPET_KEYWORDS)
+    return " · ".join(parts)
 
 
 # --- facets -----------------------------------------------------------------------------
