@@ -206,6 +206,27 @@ def test_highlight_without_a_match_is_empty():
     assert Analyzer().highlight("Logistik", parse_query("Photonik")) == ""
 
 
+def test_highlight_parts_gives_each_matched_part_once_and_stops_at_most():
+    keywords = (
+        "Luftfahrt; Raumfahrt ;Logistik; <Luftfahrt & Co>;Luftfahrt; Luftfahrtforschung; "
+        + "Wort " * 80
+        + "Luftfahrt am Ende; Luftfahrttechnik"
+    )
+    parsed = parse_query("luftfahrt ")
+
+    parts = Analyzer().highlight_parts(keywords, parsed, separator=";", most=3, length=60)
+
+    assert parts == [
+        "<mark>Luftfahrt</mark>",
+        "&lt;<mark>Luftfahrt</mark> &amp; Co&gt;",
+        "<mark>Luftfahrtforschung</mark>",
+    ]
+    long_part = Analyzer().highlight_parts(keywords, parsed, separator=";", most=5, length=60)
+    assert long_part[3].startswith("…")
+    assert "<mark>Luftfahrt</mark> am Ende" in long_part[3]
+    assert long_part[4] == "<mark>Luftfahrttechnik</mark>"
+
+
 def test_edits1_holds_every_single_edit():
     edits = analysis.edits1("rhein")
 
