@@ -58,10 +58,11 @@ Kept = dict[str, dict[str, dict[str, int]]]
 # with a text index of its own, migration search 0014) give the total and the facet
 # counts, as estimates; the candidates ranked for the page are the sample's matches, every
 # match with a query word in its title (the titles' trigram index: they rank highest) and
-# the documents named exactly. Filters count as well: a search is broad when more than
-# BROAD_LIMIT of its matches pass them, by the sample. Sorted by relevance only, within
-# the first RANK_LIMIT results: a page sorted by name or date, or past them, needs the order
-# of every match.
+# the documents named exactly. Filters, a circle and dates count as well: a search is
+# broad when more than BROAD_LIMIT of its matches pass them, by the sample (a circle and
+# dates are tested on each match read). Sorted by relevance only, within the first
+# RANK_LIMIT results: a page sorted by name or date, or past them, needs the order of
+# every match.
 BROAD_LIMIT = 1_500
 BROAD_SAMPLE = 16
 # A search with more than SPARSE_LIMIT matches (by the sparse sample) reads a sparser
@@ -361,36 +362,12 @@ def _candidates_sql(
     narrows b below the whole index (words, dates, circle). broad: a broad search's bounded
     part of the matches, each with its weight (see BROAD_LIMIT; PostgreSQL only)."""
     # The index holds public documents only (search.services), so "public" needs no test.
-    conditions: list[str] = []
-    condition_params: list = []
-    if params.date_from:
-        conditions.append("COALESCE(d.date_end, d.date_start) >= %s")
-        condition_params.append(params.date_from)
-    if params.date_to:
-        conditions.append("d.date_start <= %s")
-        condition_params.append(params.date_to)
-    if params.latitude is not None and params.longitude is not None and params.radius_km:
-        # A bounding box the index can use, then the distance on a plane tangent at the
-        # centre (equirectangular; well under 1 % off within a few hundred km).
-        degrees = params.radius_km / KM_PER_DEGREE
-        stretch = max(math.cos(math.radians(params.latitude)), 0.01)
-        box_sql, box_params = backend.box_condition(
-            (params.latitude - degrees, params.latitude + degrees),
-            (params.longitude - degrees / stretch, params.longitude + degrees / stretch),
-        )
-        conditions.append(
-            f"{box_sql} AND (d.latitude - %s) * (d.latitude - %s) "
-            "+ (d.longitude - %s) * (d.longitude - %s) * %s <= %s"
-        )
-        condition_params += [
-            *box_params,
-            params.latitude,
-            params.latitude,
-            params.longitude,
-            params.longitude,
-            stretch * stretch,
-            degrees * degrees,
-        ]
+    conditions, condition_params = _place_and_dates(params, backend)
+    if broad is not None:
+        # A broad search tests its circle and dates on each row its parts' indexes find,
+        # never by intersecting them with the documents in the box or the date range (no
+        # index answers a condition wrapped in IS TRUE).
+        conditions = [f"({condition}) IS TRUE" for condition in conditions]
     if sample is not None:
         # A uniform sample of the documents: a multiplicative hash of the id (Knuth) below
         # a threshold keeps a fixed share of any set, whatever the order ids were given in.
@@ -464,6 +441,42 @@ def _candidates_sql(
         f"FROM m JOIN search_searchdocument d ON d.id = m.id WHERE {where}) "
     )
     return sql, [*sql_params, *hit_params, *condition_params], True
+
+
+def _place_and_dates(params: SearchParams, backend: SearchBackend) -> tuple[list[str], list]:
+    """The conditions over a document row d of the search's dates and circle, with their
+    parameters."""
+    conditions: list[str] = []
+    condition_params: list = []
+    if params.date_from:
+        conditions.append("COALESCE(d.date_end, d.date_start) >= %s")
+        condition_params.append(params.date_from)
+    if params.date_to:
+        conditions.append("d.date_start <= %s")
+        condition_params.append(params.date_to)
+    if params.latitude is not None and params.longitude is not None and params.radius_km:
+        # A bounding box the index can use, then the distance on a plane tangent at the
+        # centre (equirectangular; well under 1 % off within a few hundred km).
+        degrees = params.radius_km / KM_PER_DEGREE
+        stretch = max(math.cos(math.radians(params.latitude)), 0.01)
+        box_sql, box_params = backend.box_condition(
+            (params.latitude - degrees, params.latitude + degrees),
+            (params.longitude - degrees / stretch, params.longitude + degrees / stretch),
+        )
+        conditions.append(
+            f"{box_sql} AND (d.latitude - %s) * (d.latitude - %s) "
+            "+ (d.longitude - %s) * (d.longitude - %s) * %s <= %s"
+        )
+        condition_params += [
+            *box_params,
+            params.latitude,
+            params.latitude,
+            params.longitude,
+            params.longitude,
+            stretch * stretch,
+            degrees * degrees,
+        ]
+    return conditions, condition_params
 
 
 def _scope(params: SearchParams) -> list[str]:
@@ -872,7 +885,6 @@ def _broad(
         and rank_limit
         and params.sort == "relevance"
         and params.offset + params.page_size <= rank_limit
-        and not _place_or_dates(params)
     ):
         return None
     title = _title_condition(parsed)
@@ -887,23 +899,32 @@ def _broad(
     ]
     passing = " AND ".join(sql for sql, _params in clauses) or "TRUE"
     passing_params = [param for _sql, clause_params in clauses for param in clause_params]
+    # A circle and dates are tested on each of the sample's matches, as a column: in the
+    # WHERE clause the planner would intersect the sample's matches with every document in
+    # the box (181,760 around a city of the synthetic Ruhr, estimated at 1,000).
+    place_conditions, place_params = _place_and_dates(params, backend)
+    place = " AND ".join(place_conditions) or "TRUE"
 
     def counted(weight: int, gate: str = "TRUE") -> tuple[str, list]:
-        """The sample's matches that pass the filters, and those of them with a query word
-        in the title."""
+        """The sample's matches that pass the filters, the circle and the dates, and those
+        of them with a query word in the title that pass the filters (the titles are read
+        wherever they are: see all_titles)."""
         match_sql, match_params = backend.match_sql(
             parsed,
             any_term=any_term,
             ranked=False,
-            columns=f", {title_sql} AS title, d.kind AS kind",
+            columns=f", {title_sql} AS title, d.kind AS kind, ({place}) AS place",
             where=" AND ".join([sampled(weight), *kinds]),
         )
         return (
-            f"SELECT COUNT(*) FILTER (WHERE {passing}) AS matches, "
+            f"SELECT COUNT(*) FILTER (WHERE place AND {passing}) AS matches, "
             f"COUNT(*) FILTER (WHERE title AND {passing}) AS titles "
             f"FROM ({match_sql}) b WHERE {gate}",
-            [*passing_params, *passing_params, *title_params, *match_params, *scope],
-        )
+            [
+                *passing_params, *passing_params, *title_params, *place_params,
+                *match_params, *scope,
+            ],
+        )  # fmt: skip
 
     # The sparse sample first; the denser one is read only when the sparse one does not
     # decide (its gate refers to nothing of its own rows: PostgreSQL tests it once, first).

@@ -3,6 +3,8 @@ of documents reads its matches in the index's sample, its title matches and its 
 names, not every match; the total and the counts are estimates, and what ranks highest is
 still found."""
 
+import datetime
+
 import pytest
 from django.db import connection
 
@@ -194,6 +196,91 @@ def test_the_sample_is_read_through_its_own_index(weight, index):
         plan = "\n".join(line for (line,) in cursor.fetchall())
 
     assert f"Bitmap Index Scan on {index} " in plan, plan
+
+
+DRESDEN = (51.05, 13.74)
+MUNICH = (48.14, 11.58)
+HAMBURG = (53.55, 9.99)
+
+
+def near(place: tuple[float, float], **values) -> SearchParams:
+    return SearchParams(latitude=place[0], longitude=place[1], radius_km=50, **values)
+
+
+def located(place: tuple[float, float]) -> dict:
+    return {"latitude": place[0], "longitude": place[1]}
+
+
+def test_a_broad_search_within_a_circle_estimates_what_lies_in_it():
+    services.store_documents(events(MATCHES, **located(DRESDEN)))
+    services.store_documents(events(MATCHES, start=MATCHES, **located(MUNICH)))
+    valley = {"title": "Hydrogen Valley", "body": "Electrolysers."}
+    services.store_documents(events(5, start=2 * MATCHES, **valley, **located(DRESDEN)))
+    services.store_documents(events(5, start=2 * MATCHES + 5, **valley, **located(MUNICH)))
+
+    results = search(near(DRESDEN, q="hydrogen", page_size=40))
+
+    assert results.total_estimated is True
+    inside = len(sampled(latitude=DRESDEN[0]))
+    assert results.total == queries._estimate(inside * queries.BROAD_SAMPLE, 1.0)
+    assert abs(results.total - MATCHES) <= MATCHES // 10
+    assert {hit.latitude for hit in results.hits} == {DRESDEN[0]}
+    # the title matches in the circle lead, sampled or not; those outside it never appear
+    assert [hit.title for hit in results.hits[:5]] == ["Hydrogen Valley"] * 5
+    assert [hit.title for hit in results.hits].count("Hydrogen Valley") == 5
+
+
+def test_a_circle_with_few_matches_is_counted_exactly():
+    services.store_documents(events(MATCHES, **located(DRESDEN)))
+    services.store_documents(events(40, start=MATCHES, **located(HAMBURG)))
+
+    results = search(near(HAMBURG, q="hydrogen"))
+
+    assert results.total_estimated is False
+    assert results.total == 40
+    assert {hit.latitude for hit in results.hits} == {HAMBURG[0]}
+
+
+def test_a_broad_search_within_dates_estimates_what_lies_between_them():
+    services.store_documents(events(MATCHES, date_start=datetime.date(2026, 3, 1)))
+    services.store_documents(events(MATCHES, start=MATCHES, date_start=datetime.date(2027, 3, 1)))
+
+    results = search(SearchParams(q="hydrogen", date_from=datetime.date(2027, 1, 1)))
+
+    assert results.total_estimated is True
+    later = len(sampled(date_start=datetime.date(2027, 3, 1)))
+    assert results.total == queries._estimate(later * queries.BROAD_SAMPLE, 1.0)
+    assert {hit.date_start for hit in results.hits} == {datetime.date(2027, 3, 1)}
+
+
+def test_a_broad_search_within_a_circle_never_reads_the_whole_box():
+    """Its statements test the circle on each match they read: the planner must not
+    intersect the sample's matches with every document in the box (the points' index)."""
+    services.store_documents(events(MATCHES, **located(DRESDEN)))
+    services.store_documents(events(MATCHES, start=MATCHES, **located(MUNICH)))
+    get_backend().settle()
+    captured = []
+
+    def capture(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        assert search(near(DRESDEN, q="hydrogen")).total_estimated is True
+    settings = get_backend().FULL_TEXT_SETTINGS
+    prefix = "".join(f"SET LOCAL {name} = {value}; " for name, value in settings.items())
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, params in captured:
+            if "search_vector" in sql:
+                cursor.execute(sql.replace(prefix, f"{prefix}EXPLAIN ", 1), params)
+                for _setting in settings:
+                    cursor.nextset()
+                plans.append("\n".join(line for (line,) in cursor.fetchall()))
+
+    assert len(plans) == 2  # the sample's count, then the page with the counts
+    assert all("search_doc_sample" in plan for plan in plans), plans
+    assert not any("search_doc_point" in plan for plan in plans), plans
 
 
 def test_the_search_page_says_about(client):
