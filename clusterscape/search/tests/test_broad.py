@@ -38,6 +38,30 @@ def sampled(weight: int = queries.BROAD_SAMPLE, **filters) -> list[SearchDocumen
     ]
 
 
+def explained(params: SearchParams, *, broad: bool) -> list[str]:
+    """The plans of the statements of the search that match text, as the planner makes them
+    with the search's settings (the search is run once to capture them)."""
+    captured = []
+
+    def capture(execute, sql, sql_params, many, context):
+        captured.append((sql, sql_params))
+        return execute(sql, sql_params, many, context)
+
+    with connection.execute_wrapper(capture):
+        assert search(params).total_estimated is broad
+    settings = get_backend().FULL_TEXT_SETTINGS
+    prefix = "".join(f"SET LOCAL {name} = {value}; " for name, value in settings.items())
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, sql_params in captured:
+            if "search_vector" in sql:
+                cursor.execute(sql.replace(prefix, f"{prefix}EXPLAIN ", 1), sql_params)
+                for _setting in settings:
+                    cursor.nextset()
+                plans.append("\n".join(line for (line,) in cursor.fetchall()))
+    return plans
+
+
 def test_a_broad_search_estimates_its_total_and_counts_from_the_sample():
     services.store_documents(events(MATCHES))
 
@@ -152,6 +176,21 @@ def test_a_filtered_broad_search_estimates_what_passes_the_filter():
     assert abs(state_counts["DE-TH"] - MATCHES // 2) <= MATCHES // 20
 
 
+def test_a_filtered_broad_search_looks_up_the_facets_of_its_matches_only():
+    """Its matches are few (the sample's, titles, names), though the planner estimates
+    them as if the sample were the whole index: it must not collect every document of the
+    filter's value to test them (country=DE at 1,000,000 documents: 504,157, 255 ms)."""
+    services.store_documents(events(MATCHES))
+    german = [("country", "DE"), ("state", "DE-BY")]
+    services.store_documents(events(5 * MATCHES, start=MATCHES, body="Logistics.", facets=german))
+    get_backend().settle()
+
+    plans = explained(SearchParams(q="hydrogen", filters={"country": ["DE"]}), broad=True)
+
+    assert len(plans) == 2
+    assert not any("search_facet_lookup" in plan for plan in plans), plans
+
+
 def test_a_filter_that_leaves_few_matches_is_counted_exactly():
     services.store_documents(events(MATCHES))
     bavarian = [("country", "DE"), ("state", "DE-BY")]
@@ -259,24 +298,8 @@ def test_a_broad_search_within_a_circle_never_reads_the_whole_box():
     services.store_documents(events(MATCHES, **located(DRESDEN)))
     services.store_documents(events(MATCHES, start=MATCHES, **located(MUNICH)))
     get_backend().settle()
-    captured = []
 
-    def capture(execute, sql, params, many, context):
-        captured.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(capture):
-        assert search(near(DRESDEN, q="hydrogen")).total_estimated is True
-    settings = get_backend().FULL_TEXT_SETTINGS
-    prefix = "".join(f"SET LOCAL {name} = {value}; " for name, value in settings.items())
-    plans = []
-    with connection.cursor() as cursor:
-        for sql, params in captured:
-            if "search_vector" in sql:
-                cursor.execute(sql.replace(prefix, f"{prefix}EXPLAIN ", 1), params)
-                for _setting in settings:
-                    cursor.nextset()
-                plans.append("\n".join(line for (line,) in cursor.fetchall()))
+    plans = explained(near(DRESDEN, q="hydrogen"), broad=True)
 
     assert len(plans) == 2  # the sample's count, then the page with the counts
     assert all("search_doc_sample" in plan for plan in plans), plans
