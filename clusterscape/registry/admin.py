@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clusterscape.accounts.models import Version
+from clusterscape.core.cache import public_pages_changed
 
 from . import services
 from .models import (
@@ -28,20 +29,38 @@ from .models import (
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """The admin of a table whose names public pages show (countries, states, fields,
+    capabilities, programmes: facet labels, profiles): a change marks the data changed, so
+    cached pages and the kept labels (search.queries.facet_labels) follow it."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        public_pages_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        public_pages_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        public_pages_changed()
+
+
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ReferenceDataAdmin):
     list_display = ("code", "name_de", "name_en")
     search_fields = ("code", "name_de", "name_en")
 
 
 @admin.register(State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(ReferenceDataAdmin):
     list_display = ("code", "nuts_code", "name_de", "name_en")
     search_fields = ("code", "nuts_code", "name_de", "name_en")
 
 
 @admin.register(Field)
-class FieldAdmin(admin.ModelAdmin):
+class FieldAdmin(ReferenceDataAdmin):
     list_display = ("name_de", "name_en", "slug", "parent", "position")
     list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("slug", "name_de", "name_en", "synonyms")
@@ -50,13 +69,13 @@ class FieldAdmin(admin.ModelAdmin):
 
 
 @admin.register(Capability)
-class CapabilityAdmin(admin.ModelAdmin):
+class CapabilityAdmin(ReferenceDataAdmin):
     list_display = ("name_de", "name_en", "slug", "position")
     search_fields = ("slug", "name_de", "name_en")
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ReferenceDataAdmin):
     formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ("name_de", "slug", "level", "country", "state", "position")
     list_filter = ("level",)

@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from clusterscape.core.cache import remember
 from clusterscape.core.i18n import current_language
 from clusterscape.registry.models import Country, Field, Organisation, Programme, State
 
@@ -1401,6 +1402,32 @@ SIZE_LABELS = {
 }
 
 
+# The reference tables whose rows name facet values: facet → (model, key column).
+REFERENCE_LABELS = {
+    "country": (Country, "code"),
+    "state": (State, "code"),
+    "field": (Field, "slug"),
+    "programme": (Programme, "slug"),
+}
+
+
+def _reference_labels() -> dict[tuple[str, str], str]:
+    """The name in the active language of every country, state, field and programme, by
+    facet and value: one statement, kept per state of the data (core.cache.remember; the
+    admin of these tables marks the data changed), rather than two per search."""
+    parts = [
+        f"SELECT %s, {key}, name_de, name_en FROM {model._meta.db_table}"
+        for model, key in REFERENCE_LABELS.values()
+    ]
+    german = current_language() == "de"
+    return {
+        (name, value): (name_de or name_en) if german else (name_en or name_de)
+        for name, value, name_de, name_en in _fetch(
+            " UNION ALL ".join(parts), list(REFERENCE_LABELS)
+        )
+    }
+
+
 def facet_labels(values: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], str]:
     """Labels in the active language for facet values; a value with no label is absent."""
     labels: dict[tuple[str, str], str] = {}
@@ -1420,31 +1447,7 @@ def facet_labels(values: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], s
         if value in languages:
             labels["language", value] = str(languages[value])
     rounds = {value: value.partition(":") for value in values.get("round", [])}
-    wanted = {
-        "country": (Country, "code", values.get("country", [])),
-        "state": (State, "code", values.get("state", [])),
-        "field": (Field, "slug", values.get("field", [])),
-        "programme": (
-            Programme,
-            "slug",
-            [*values.get("programme", []), *(slug for slug, _s, _y in rounds.values())],
-        ),
-    }
-    # One statement for the labels of every table, whatever the number of values.
-    parts, params = [], []
-    for name, (model, key, keys) in wanted.items():
-        if keys:
-            placeholders = ", ".join(["%s"] * len(set(keys)))
-            parts.append(
-                f"SELECT %s, {key}, name_de, name_en FROM {model._meta.db_table} "
-                f"WHERE {key} IN ({placeholders})"
-            )
-            params += [name, *sorted(set(keys))]
-    names: dict[tuple[str, str], str] = {}
-    german = current_language() == "de"
-    if parts:
-        for name, value, name_de, name_en in _fetch(" UNION ALL ".join(parts), params):
-            names[name, value] = (name_de or name_en) if german else (name_en or name_de)
+    names = remember("facet-labels", _reference_labels)
     for name in ("country", "state", "field", "programme"):
         for value in values.get(name, []):
             if (name, value) in names:

@@ -158,7 +158,7 @@ def test_the_alerts_page_reads_a_fixed_number_of_queries(client, reader, count):
         response = client.get("/en/alerts/")
 
     assert response.content.decode().count('class="hit"') == count
-    assert len(queries) == 9, [q["sql"][:80] for q in queries.captured_queries]
+    assert len(queries) == 8, [q["sql"][:80] for q in queries.captured_queries]
 
 
 def test_the_explorer_offers_to_save_a_described_profile(client, reader):

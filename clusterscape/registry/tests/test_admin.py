@@ -72,3 +72,30 @@ def test_admin_refuses_german_state_for_french_organisation(editor_client):
         "states": ["DE-BY lies in DE, not in the organisation's countries"]
     }
     assert list(Organisation.objects.get(pk=organisation.pk).states.all()) == []
+
+
+def test_a_country_renamed_in_the_admin_is_named_so_in_the_search(
+    editor_client, django_capture_on_commit_callbacks
+):
+    """The search keeps the names of facet values per state of the data: an edit in the
+    admin moves it on."""
+    from clusterscape.search.tests.factories import indexed_organisation
+
+    indexed_organisation(name="Minalogic", country_id="FR")
+
+    def label_of_france(language: str) -> str:
+        facets = editor_client.get(
+            "/api/v1/search", {"q": "Minalogic"}, headers={"Accept-Language": language}
+        ).json()["facets"]
+        return next(item["label"] for item in facets["country"] if item["value"] == "FR")
+
+    assert (label_of_france("en"), label_of_france("de")) == ("France", "Frankreich")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            "/en/admin/registry/country/FR/change/",
+            {"code": "FR", "name_de": "Französische Republik", "name_en": "French Republic"},
+        )
+    assert response.status_code == 302
+
+    assert label_of_france("en") == "French Republic"
+    assert label_of_france("de") == "Französische Republik"
