@@ -2,11 +2,17 @@
 
     gunicorn -c gunicorn.conf.py clusterscape.wsgi
 
-Worker model: by default 2 × cores + 1 processes (`gthread` workers when GUNICORN_THREADS
-> 1). The app is mostly CPU-bound Python rendering around short database queries, so
+Worker model: by default cores + 1 processes (`gthread` workers when GUNICORN_THREADS >
+1). The app is mostly CPU-bound Python rendering around short database queries, so
 processes scale across cores; threads help when many requests wait on the database or
-Redis. Keep a reverse proxy (nginx, a load balancer) in front of it in production: it buffers
-slow clients and terminates TLS.
+Redis. One process more than cores keeps every core busy while a worker waits for the
+database; more only take turns on the cores: on 2 cores with PostgreSQL beside them
+(2026-12-06, 20,000 organisations and 1,000,000 content items, 8 connections), 3 workers
+answered the uncached search API at 138–146 requests/s with p95 71 ms, 5 at 130–132 with
+p95 88; the uncached directory 206–209 against 187–198; cached pages alike (1,100–1,180).
+Where the database runs on other machines and requests wait longer on it, raise
+GUNICORN_WORKERS. Keep a reverse proxy (nginx, a load balancer) in front of it in
+production: it buffers slow clients and terminates TLS.
 """
 
 import gc
@@ -25,7 +31,7 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{_int('PORT', 8000)}"
-workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1)
 threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 # A request that takes longer than this is killed and its worker replaced (the database's

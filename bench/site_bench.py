@@ -425,7 +425,7 @@ def main() -> None:
         "content_items_synthetic": args.content,
         "date": datetime.date.today().isoformat(),
         "machine": machine(),
-        "server": "gunicorn (gunicorn.conf.py defaults: 2 × cores + 1 sync workers)",
+        "server": "gunicorn (gunicorn.conf.py defaults: cores + 1 sync workers)",
         "cache": "redis" if cache_url else "local memory",
         "duration_seconds": args.duration,
         "concurrency": args.concurrency,

@@ -47,7 +47,7 @@ def test_gunicorn_config_defaults_to_sync_workers_on_loopback(monkeypatch):
     config = runpy.run_path(str(GUNICORN_CONF))
     assert (config["bind"], config["workers"], config["worker_class"]) == (
         "127.0.0.1:8000",
-        5,
+        3,
         "sync",
     )
 
