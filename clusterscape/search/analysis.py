@@ -363,7 +363,6 @@ class Analyzer:
         spans = self._matched_spans(text, query.all_forms(), query.prefixes(), len(text))
         found: list[str] = []
         index = 0
-        part_start = 0
         while index < len(spans) and len(found) < most:
             part_end = text.find(separator, spans[index][0])
             part_end = len(text) if part_end < 0 else part_end

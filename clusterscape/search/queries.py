@@ -894,8 +894,8 @@ def _broad(
     scope = _scope(params)
     kinds = ["(" + " OR ".join(["d.kind = %s"] * len(scope)) + ")"] if scope else []
     title_sql, title_params, selective = title
-    # the samples' matches are few (at most a 256th of the index, and the denser sample's
-    # are counted only when the sparse one holds few): each one's facets are looked up
+    # each of the samples' matches has its facets looked up: they are a 16th or a 256th of
+    # the words' matches, never hashed against every document of a filter's value
     clauses = [
         _facet_clause(name, values, per_document=True, fenced=True, kind_column=True)
         for name, values in filters.items()
