@@ -14,6 +14,7 @@ from clusterscape.search.backends import (
 from clusterscape.search.models import SearchTermKey
 
 from .factories import indexed_organisation, news
+from .plans import plans_of
 
 
 def parsed(text: str) -> analysis.ParsedQuery:
@@ -381,21 +382,16 @@ def test_postgresql_looks_up_whole_terms_in_the_unique_index():
     "=" too and which the planner chose for any list: a word of common trigrams then read
     their long posting lists (10 ms for two words of the shipped data, 0.3 through the
     B-tree)."""
-    get_backend().add_terms({f"photonik{number}": True for number in range(3_000)})
-    captured = []
-
-    def capture(execute, sql, params, many, context):
-        captured.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(capture):
-        get_backend().known_terms({"photonik", "photonik17"})
-    ((sql, params),) = captured
+    backend = get_backend()
+    backend.add_terms({f"photonik{number}": True for number in range(3_000)})
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_searchterm")
-        cursor.execute(sql.replace("SELECT term", "EXPLAIN SELECT term"), params)
-        cursor.nextset()
-        plan = "\n".join(line for (line,) in cursor.fetchall())
+
+    (plan,) = plans_of(
+        lambda: backend.known_terms({"photonik", "photonik17"}),
+        backend.TERM_SETTINGS,
+        reading="search_searchterm",
+    )
 
     assert "search_searchterm_term_key" in plan, plan
     assert "search_term_trgm" not in plan, plan

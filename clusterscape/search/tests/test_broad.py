@@ -14,6 +14,7 @@ from clusterscape.search.models import SearchDocument
 from clusterscape.search.queries import SearchParams, search
 
 from .factories import events
+from .plans import plans_of
 
 pytestmark = [
     pytest.mark.integration,
@@ -41,25 +42,11 @@ def sampled(weight: int = queries.BROAD_SAMPLE, **filters) -> list[SearchDocumen
 def explained(params: SearchParams, *, broad: bool) -> list[str]:
     """The plans of the statements of the search that match text, as the planner makes them
     with the search's settings (the search is run once to capture them)."""
-    captured = []
 
-    def capture(execute, sql, sql_params, many, context):
-        captured.append((sql, sql_params))
-        return execute(sql, sql_params, many, context)
-
-    with connection.execute_wrapper(capture):
+    def run() -> None:
         assert search(params).total_estimated is broad
-    settings = get_backend().FULL_TEXT_SETTINGS
-    prefix = "".join(f"SET LOCAL {name} = {value}; " for name, value in settings.items())
-    plans = []
-    with connection.cursor() as cursor:
-        for sql, sql_params in captured:
-            if "search_vector" in sql:
-                cursor.execute(sql.replace(prefix, f"{prefix}EXPLAIN ", 1), sql_params)
-                for _setting in settings:
-                    cursor.nextset()
-                plans.append("\n".join(line for (line,) in cursor.fetchall()))
-    return plans
+
+    return plans_of(run, get_backend().FULL_TEXT_SETTINGS, reading="search_vector")
 
 
 def test_a_broad_search_estimates_its_total_and_counts_from_the_sample():
