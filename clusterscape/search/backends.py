@@ -61,8 +61,8 @@ class SearchBackend:
         raise NotImplementedError
 
     def text_condition(self, query: analysis.ParsedQuery, *, any_term: bool) -> tuple[str, list]:
-        """A condition over a document row d: its text matches the query (only for backends
-        whose MATCH_READS_DOCUMENTS)."""
+        """A condition over a document row d: its text matches the query (tested on each
+        row: for a few documents, those named exactly)."""
         raise NotImplementedError
 
     def phrase_sql(self, words: list[str], *, among: str = "") -> tuple[str, list]:
@@ -82,9 +82,11 @@ class SearchBackend:
     # Whether match_sql reads the documents' rows (alias d), so the columns and filters a
     # search needs can be read in the same pass (columns=, where=) rather than by id later.
     MATCH_READS_DOCUMENTS = False
-    # Whether the index keeps text indexes of its samples of documents and a trigram index
-    # of the titles, for broad searches (search.queries.BROAD_LIMIT; migration search 0014).
-    SAMPLES_IN_INDEX = False
+    # Whether broad searches read a sample of their matches (search.queries.BROAD_LIMIT):
+    # PostgreSQL through text indexes of its samples and a trigram index of the titles
+    # (migration search 0014), SQLite by the hashed ids FTS5 gives before any match is
+    # joined to its row.
+    BROAD_SEARCHES = False
     # Whether the documents of the next chunk are analysed in a thread while a chunk is
     # written (search.services._analysed_chunks).
     ANALYSE_AHEAD = False
@@ -230,6 +232,7 @@ class SQLiteBackend(SearchBackend):
     WEIGHTS = (10.0, 10.0, 3.0, 1.0, 0.5)
     TERM_COLUMNS = "{title_terms short_terms keyword_terms body_terms}"
     NAME_COLUMNS = "{title_terms short_terms}"
+    BROAD_SEARCHES = True
 
     def _group(self, term: analysis.Term, columns: str) -> str:
         alternatives = [f'"{form}"' for form in _safe(term.match_forms())]
@@ -238,14 +241,24 @@ class SQLiteBackend(SearchBackend):
         return f"{columns} : ({' OR '.join(alternatives)})"
 
     def match_expression(
-        self, query: analysis.ParsedQuery, *, any_term: bool, names_only: bool = False
+        self,
+        query: analysis.ParsedQuery,
+        *,
+        any_term: bool,
+        names_only: bool = False,
+        titled: bool = False,
     ) -> str:
         columns = self.NAME_COLUMNS if names_only else self.TERM_COLUMNS
         clauses = [self._group(term, columns) for term in query.terms if term.match_forms()]
         for phrase in query.phrases:
             safe = [word for word in phrase if SAFE_TERM_RE.fullmatch(word)]
             clauses.append(f'phrase_terms : "{" ".join(safe)}"')
-        return (" OR " if any_term else " AND ").join(f"({clause})" for clause in clauses)
+        expression = (" OR " if any_term else " AND ").join(f"({clause})" for clause in clauses)
+        named = [self._group(term, self.NAME_COLUMNS) for term in query.terms if term.match_forms()]
+        if titled and named:
+            # and one of the words (in any of its forms) in the title or the short name
+            expression = f"({expression}) AND ({' OR '.join(f'({group})' for group in named)})"
+        return expression
 
     def match_sql(
         self,
@@ -254,12 +267,24 @@ class SQLiteBackend(SearchBackend):
         any_term: bool,
         names_only: bool = False,
         ranked: bool = True,
+        titled: bool = False,
     ) -> tuple[str, list]:
+        """As SearchBackend.match_sql; titled: only the matches with one of the query's
+        words in the title or the short name (a broad search's title candidates)."""
         weights = ", ".join(str(weight) for weight in self.WEIGHTS)
         score = f"-bm25(search_fts, {weights})" if ranked else "0.0"
         sql = f"SELECT rowid AS id, {score} AS score FROM search_fts WHERE search_fts MATCH %s"
-        expression = self.match_expression(query, any_term=any_term, names_only=names_only)
+        expression = self.match_expression(
+            query, any_term=any_term, names_only=names_only, titled=titled
+        )
         return sql, [expression]
+
+    def text_condition(self, query: analysis.ParsedQuery, *, any_term: bool) -> tuple[str, list]:
+        # FTS5 finds the row by its rowid and tests the query on it alone.
+        return (
+            "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s AND rowid = d.id)",
+            [self.match_expression(query, any_term=any_term)],
+        )
 
     def phrase_sql(self, words: list[str], *, among: str = "") -> tuple[str, list]:
         safe = " ".join(word for word in words if SAFE_TERM_RE.fullmatch(word))
@@ -371,7 +396,7 @@ class PostgresBackend(SearchBackend):
 
     vendor = "postgresql"
     MATCH_READS_DOCUMENTS = True
-    SAMPLES_IN_INDEX = True
+    BROAD_SEARCHES = True
     SETTLE_STATEMENTS = ("ANALYZE search_searchdocument", "ANALYZE search_searchfacet")
 
     def box_condition(

@@ -53,13 +53,15 @@ HASH_RANGE = 2**32
 Kept = dict[str, dict[str, dict[str, int]]]
 
 # A search whose words match more than BROAD_LIMIT documents (by its matches in the sample)
-# reads a bounded part of them rather than every one, on an engine that finds matches in
-# the documents' rows (PostgreSQL: about 1.5 µs a match, most of a broad search): the
-# matches in a fixed sample of one document in BROAD_SAMPLE (by hashed id: uniform, and
-# with a text index of its own, migration search 0014) give the total and the facet
-# counts, as estimates; the candidates ranked for the page are the sample's matches, every
-# match with a query word in its title (the titles' trigram index: they rank highest) and
-# the documents named exactly. Filters, a circle and dates count as well: a search is
+# reads a bounded part of them rather than every one: reading a match's row costs more than
+# finding it (PostgreSQL finds matches in the documents' rows, about 1.5 µs a match; FTS5
+# lists 14,000 matches' ids in a millisecond, and joining them to their rows takes five).
+# The matches in a fixed sample of one document in BROAD_SAMPLE (by hashed id: uniform;
+# on PostgreSQL with a text index of its own, migration search 0014; on SQLite tested on
+# the ids FTS5 lists) give the total and the facet counts, as estimates; the candidates
+# ranked for the page are the sample's matches, every match with a query word in its
+# title (PostgreSQL: the titles' trigram index; SQLite: FTS5's name columns; they rank
+# highest) and the documents named exactly. Filters, a circle and dates count as well: a search is
 # broad when more than BROAD_LIMIT of its matches pass them, by the sample (a circle and
 # dates are tested on each match read). Sorted by relevance only, within the first
 # RANK_LIMIT results: a page sorted by name or date, or past them, needs the order of
@@ -92,11 +94,12 @@ class Broad:
     all_titles: bool
 
 
-def sampled(weight: int) -> str:
-    """The condition over a document row d of the sample of one document in weight
-    (BROAD_SAMPLE or SPARSE_SAMPLE). The partial indexes' predicates (migration search
-    0014) read exactly so; a doubled % is one, as in statements with parameters."""
-    return f"(d.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < {HASH_RANGE // weight}"
+def sampled(weight: int, column: str = "d.id") -> str:
+    """The condition over a document row d (or another column of document ids) of the
+    sample of one document in weight (BROAD_SAMPLE or SPARSE_SAMPLE). The partial indexes'
+    predicates (migration search 0014) read exactly so; a doubled % is one, as in statements
+    with parameters."""
+    return f"({column} * {HASH_MULTIPLIER}) %% {HASH_RANGE} < {HASH_RANGE // weight}"
 
 
 @dataclass(frozen=True)
@@ -361,7 +364,7 @@ def _candidates_sql(
     """The WITH clause defining b: the ids of matching public documents after the date
     and circle filters, with score and exact-name flag. Also tells whether anything
     narrows b below the whole index (words, dates, circle). broad: a broad search's bounded
-    part of the matches, each with its weight (see BROAD_LIMIT; PostgreSQL only)."""
+    part of the matches, each with its weight (see BROAD_LIMIT)."""
     # The index holds public documents only (search.services), so "public" needs no test.
     conditions, condition_params = _place_and_dates(params, backend)
     if broad is not None:
@@ -405,6 +408,17 @@ def _candidates_sql(
             any_term=any_term, ranked=ranked, b_kind=b_kind, broad=broad,
         )  # fmt: skip
     extra = "".join(f", {expression} AS {name}" for expression, name in columns)
+    if broad is not None:
+        matched, sql_params = _sampled_matches_by_id(
+            parsed, backend, broad, exact_keys, any_term=any_term
+        )
+        sql = (
+            f"WITH m AS MATERIALIZED ({matched}), "
+            f"b AS {b_kind} (SELECT d.id AS id, m.score AS score, m.exact AS exact{extra}, "
+            f"m.weight AS weight FROM m JOIN search_searchdocument d ON d.id = m.id "
+            f"WHERE {where}) "
+        )
+        return sql, [*sql_params, *hit_params, *condition_params], True
     match_sql, sql_params = backend.match_sql(parsed, any_term=any_term, ranked=ranked)
     matched = f"SELECT id, score, 0 AS exact FROM ({match_sql}) fts"
     if sample is not None:
@@ -442,6 +456,52 @@ def _candidates_sql(
         f"FROM m JOIN search_searchdocument d ON d.id = m.id WHERE {where}) "
     )
     return sql, [*sql_params, *hit_params, *condition_params], True
+
+
+def _sampled_matches_by_id(
+    parsed: analysis.ParsedQuery,
+    backend: SearchBackend,
+    broad: Broad,
+    exact_keys: list[str],
+    *,
+    any_term: bool,
+) -> tuple[str, list]:
+    """The matches a broad search reads (see BROAD_LIMIT) on an engine whose text index
+    gives the matches' ids (SQLite): those in the sample, by the hash of the id before any
+    is joined to its row (FTS5 lists the ids of 14,000 matches in about a millisecond;
+    joining them to their rows costs five), those with a query word in the title or the
+    short name when broad.all_titles (FTS5's name columns) and the documents named exactly,
+    each once (id, score, exact, weight), with the weights of _candidates_read_in_match:
+    a match of the sample stands for broad.weight, another match read is in the estimate
+    already (0), a document named exactly whose text does not match is one."""
+    match_sql, sql_params = backend.match_sql(parsed, any_term=any_term, ranked=False)
+    parts = [
+        f"SELECT id, 0 AS exact, {broad.weight} AS weight FROM ({match_sql}) fts "
+        f"WHERE {sampled(broad.weight, 'fts.id')}"
+    ]
+    if broad.all_titles:
+        titled_sql, titled_params = backend.match_sql(
+            parsed, any_term=any_term, ranked=False, titled=True
+        )
+        parts.append(
+            f"SELECT id, 0, 0 FROM ({titled_sql}) titled "
+            f"WHERE NOT {sampled(broad.weight, 'titled.id')}"
+        )
+        sql_params = [*sql_params, *titled_params]
+    if exact_keys:
+        text_sql, text_params = backend.text_condition(parsed, any_term=any_term)
+        for key, value in zip(("name_key", "short_key", "alias_key"), exact_keys, strict=True):
+            parts.append(
+                f"SELECT d.id, 1, CASE WHEN {text_sql} THEN 0 ELSE 1 END "
+                f"FROM search_searchdocument d WHERE d.{key} = %s"
+            )
+            sql_params = [*sql_params, *text_params, value]
+    matched = (
+        "SELECT id, 0.0 AS score, MAX(exact) AS exact, MAX(weight) AS weight FROM ("
+        + " UNION ALL ".join(parts)
+        + ") parts GROUP BY id"
+    )
+    return matched, sql_params
 
 
 def _place_and_dates(params: SearchParams, backend: SearchBackend) -> tuple[list[str], list]:
@@ -675,9 +735,9 @@ def _run(
     filter_sql, filter_params = where()
     # The page is picked from b's own columns; only its rows are read in full.
     ordering = _ordering(params.sort, parsed)
-    if parsed.empty or not (RANK_LIMIT.get(backend.vendor) or _place_or_dates(params)):
-        # Every match ranked (SQLite: bm25 runs inside FTS5, cheaply). Unless the kept
-        # counts give the total, the page comes with it (counted over b before the LIMIT).
+    if parsed.empty:
+        # Without words, in the order of the sort. Unless the kept counts give the total,
+        # the page comes with it (counted over b before the LIMIT).
         counting = known_total is None
         source, page_sql, page_params = "b", filter_sql, filter_params
         driver = _driving_filter(filters, kept) if parsed.empty and counting and kept else None
@@ -710,7 +770,7 @@ def _run(
             f"ORDER BY {ordering.format(t='top')}"
         )
         hits_params = [*hits_with_params, *page_params, params.page_size, params.offset]
-    elif params.with_facets and backend.MATCH_READS_DOCUMENTS:
+    elif params.with_facets:
         broad = _broad(parsed, params, backend, filters, any_term=any_term)
         return _ranked_page_with_counts(
             parsed, params, backend, filters, any_term=any_term, broad=broad
@@ -811,21 +871,11 @@ def _run(
             return driven(skip=name, sample=int(own_shares[name] * HASH_RANGE))
         return driven(skip=name)
 
-    if parsed.empty:
-        counts_sql, count_params = _counts_over_filtered_documents(
-            params, backend, filters, driven, whole_index, own_where
-        )
-    else:
-        flags_sql, flag_params, counted_sql, counted_params = _counts_in_one_pass(
-            params, backend, filters
-        )
-        counts_sql = (
-            f", flagged AS MATERIALIZED (SELECT b.id AS id{flags_sql} FROM b) {counted_sql}"
-        )
-        count_params = [*flag_params, *counted_params]
-    counted = _fetch(
-        with_sql + counts_sql, [*with_params, *count_params], None if parsed.empty else backend
+    # (a search with words has its counts from _ranked_page_with_counts)
+    counts_sql, count_params = _counts_over_filtered_documents(
+        params, backend, filters, driven, whole_index, own_where
     )
+    counted = _fetch(with_sql + counts_sql, [*with_params, *count_params])
     for kind, name, value, count in counted:
         if (
             kind
@@ -850,7 +900,7 @@ HIT_COLUMNS = (
 # search with 10,000 matches); when more match, candidates are chosen in the order of the
 # sort with the number of query words in the title in place of the score (exact names
 # first).
-RANK_LIMIT = {"postgresql": 300, "sqlite": 300}
+RANK_LIMIT = 300
 
 
 def _title_condition(parsed: analysis.ParsedQuery) -> tuple[str, list, bool] | None:
@@ -879,13 +929,11 @@ def _broad(
 ) -> Broad | None:
     """How a broad search reads its matches (see BROAD_LIMIT), or None when the search is
     not broad or its page must be read from every match: its matches in the sample that
-    pass the filters are counted first, through the sample's own index."""
-    rank_limit = RANK_LIMIT.get(backend.vendor)
+    pass the filters are counted first (PostgreSQL: through the sample's own index)."""
     if not (
-        backend.SAMPLES_IN_INDEX
-        and rank_limit
+        backend.BROAD_SEARCHES
         and params.sort == "relevance"
-        and params.offset + params.page_size <= rank_limit
+        and params.offset + params.page_size <= RANK_LIMIT
     ):
         return None
     title = _title_condition(parsed)
@@ -908,39 +956,57 @@ def _broad(
     place_conditions, place_params = _place_and_dates(params, backend)
     place = " AND ".join(place_conditions) or "TRUE"
 
-    def counted(weight: int, gate: str = "TRUE") -> tuple[str, list]:
-        """The sample's matches that pass the filters, the circle and the dates, and those
-        of them with a query word in the title that pass the filters (the titles are read
-        wherever they are: see all_titles)."""
-        match_sql, match_params = backend.match_sql(
-            parsed,
-            any_term=any_term,
-            ranked=False,
-            columns=f", {title_sql} AS title, d.kind AS kind, ({place}) AS place",
-            where=" AND ".join([sampled(weight), *kinds]),
-        )
-        return (
-            f"SELECT COUNT(*) FILTER (WHERE place AND {passing}) AS matches, "
-            f"COUNT(*) FILTER (WHERE title AND {passing}) AS titles "
-            f"FROM ({match_sql}) b WHERE {gate}",
-            [
-                *passing_params, *passing_params, *title_params, *place_params,
-                *match_params, *scope,
-            ],
-        )  # fmt: skip
+    columns = f", {title_sql} AS title, d.kind AS kind, ({place}) AS place"
+    columns_params = [*title_params, *place_params]
+    if backend.MATCH_READS_DOCUMENTS:
 
-    # The sparse sample first; the denser one is read only when the sparse one does not
-    # decide (its gate refers to nothing of its own rows: PostgreSQL tests it once, first).
-    sparse_sql, sparse_params = counted(SPARSE_SAMPLE)
-    dense_sql, dense_params = counted(
-        BROAD_SAMPLE, gate=f"s.matches * {SPARSE_SAMPLE} <= {SPARSE_LIMIT}"
-    )
-    sparse, sparse_titles, dense, dense_titles = _fetch(
-        f"SELECT s.matches, s.titles, t.matches, t.titles FROM ({sparse_sql}) s, "
-        f"LATERAL ({dense_sql}) t",
-        [*sparse_params, *dense_params],
-        backend,
-    )[0]
+        def counted(weight: int, gate: str = "TRUE") -> tuple[str, list]:
+            """The sample's matches that pass the filters, the circle and the dates, and
+            those of them with a query word in the title that pass the filters (the titles
+            are read wherever they are: see all_titles)."""
+            match_sql, match_params = backend.match_sql(
+                parsed,
+                any_term=any_term,
+                ranked=False,
+                columns=columns,
+                where=" AND ".join([sampled(weight), *kinds]),
+            )
+            return (
+                f"SELECT COUNT(*) FILTER (WHERE place AND {passing}) AS matches, "
+                f"COUNT(*) FILTER (WHERE title AND {passing}) AS titles "
+                f"FROM ({match_sql}) b WHERE {gate}",
+                [*passing_params, *passing_params, *columns_params, *match_params, *scope],
+            )
+
+        # The sparse sample first; the denser one is read only when the sparse one does
+        # not decide (its gate refers to nothing of its own rows: PostgreSQL tests it once,
+        # first).
+        sparse_sql, sparse_params = counted(SPARSE_SAMPLE)
+        dense_sql, dense_params = counted(
+            BROAD_SAMPLE, gate=f"s.matches * {SPARSE_SAMPLE} <= {SPARSE_LIMIT}"
+        )
+        probe_sql = (
+            f"SELECT s.matches, s.titles, t.matches, t.titles FROM ({sparse_sql}) s, "
+            f"LATERAL ({dense_sql}) t"
+        )
+        probe_params = [*sparse_params, *dense_params]
+    else:
+        # FTS5 lists the ids of every match in any case: one pass over those of the denser
+        # sample, the sparse one within it, each one's filters tested once.
+        match_sql, match_params = backend.match_sql(parsed, any_term=any_term, ranked=False)
+        probe_sql = (
+            "WITH s AS MATERIALIZED (SELECT title, place, "
+            f"{sampled(SPARSE_SAMPLE, 'b.id')} AS sparse, {passing} AS passing FROM ("
+            f"SELECT d.id AS id{columns} FROM ({match_sql}) fts "
+            "JOIN search_searchdocument d ON d.id = fts.id "
+            f"WHERE {' AND '.join([sampled(BROAD_SAMPLE, 'fts.id'), *kinds])}) b) "
+            "SELECT COUNT(*) FILTER (WHERE sparse AND place AND passing), "
+            "COUNT(*) FILTER (WHERE sparse AND title AND passing), "
+            "COUNT(*) FILTER (WHERE place AND passing), "
+            "COUNT(*) FILTER (WHERE title AND passing) FROM s"
+        )
+        probe_params = [*passing_params, *columns_params, *match_params, *scope]
+    sparse, sparse_titles, dense, dense_titles = _fetch(probe_sql, probe_params, backend)[0]
     if sparse * SPARSE_SAMPLE > SPARSE_LIMIT:
         weight, titles = SPARSE_SAMPLE, sparse_titles
     elif dense * BROAD_SAMPLE > BROAD_LIMIT:
@@ -972,7 +1038,6 @@ def _ranked_page(
     every match is tested once for each filter, into a CTE named tested that the facet
     counts read too, and f is the matches whose flags are all true (a filter's documents
     are collected once, not once for the page and again for the counts)."""
-    rank_limit = RANK_LIMIT.get(backend.vendor)
     with_sql, with_params, _narrowed = _candidates_sql(
         parsed,
         params,
@@ -982,17 +1047,12 @@ def _ranked_page(
         # filter narrows it, and reads it in place otherwise
         materialized=not backend.MATCH_READS_DOCUMENTS,
         ranked=False,
-        title_hits=bool(rank_limit),
+        title_hits=True,
         broad=broad,
     )
-    if rank_limit:
-        limit = [max(rank_limit, params.offset + params.page_size)]
-        candidate_order = _ordering(params.sort, parsed).replace("{t}.score", "{t}.hit")
-        candidates = f"ORDER BY {candidate_order.format(t='f')} LIMIT %s"
-    else:
-        # No limit (an engine without RANK_LIMIT): every match left is ranked, and only
-        # those.
-        limit, candidates = [], ""
+    limit = [max(RANK_LIMIT, params.offset + params.page_size)]
+    candidate_order = _ordering(params.sort, parsed).replace("{t}.score", "{t}.hit")
+    candidates = f"ORDER BY {candidate_order.format(t='f')} LIMIT %s"
     ordering = _ordering(params.sort, parsed)
     rank_params: list = []
     phrase_params: list = []
@@ -1019,7 +1079,7 @@ def _ranked_page(
         )
     names = [
         "id", "exact", "date_start", "sort_key",
-        *(["hit"] if rank_limit else []), *(["weight"] if broad is not None else []),
+        "hit", *(["weight"] if broad is not None else []),
     ]  # fmt: skip
     source = "b"
     if flags is not None:
@@ -1058,12 +1118,11 @@ def _ranked_page_with_counts(
     broad: Broad | None = None,
 ) -> Found:
     """The page, the total and the facet counts of a search with words in one statement,
-    so the text is matched once for all three (PostgreSQL, where matching reads the
-    documents). The facets are counted over every match when there are at most
-    EXACT_FACET_LIMIT, else over the uniform sample of about FACET_SAMPLE of them that the
-    statement picks from the total, as `_run` does in two statements. broad (a broad
-    search): the total and the counts are estimated from the matches in the index's sample
-    (see BROAD_LIMIT)."""
+    so the text is matched once for all three. The facets are counted over every match
+    when there are at most EXACT_FACET_LIMIT, else over the uniform sample of about
+    FACET_SAMPLE of them that the statement picks from the total. broad (a broad search):
+    the total and the counts are estimated from the matches in the index's sample (see
+    BROAD_LIMIT)."""
     # A broad search's matches are few by construction (its sample's, titles and names):
     # each one's facets are looked up. The planner cannot tell; it estimates the sample's
     # matches as if the sample were the whole index (51,115 where 310 were, at 1,000,000
@@ -1099,8 +1158,9 @@ def _ranked_page_with_counts(
         # matches, or over about FACET_SAMPLE of them when it holds more: the same hash
         # under a lower threshold, a uniform sample of the sample.
         sample_sql = (
-            ", n AS MATERIALIZED (SELECT GREATEST(COALESCE(SUM(weight), 0), COUNT(*)) AS total "
-            "FROM f), flagged AS MATERIALIZED (SELECT tested.* FROM tested, n "
+            ", n AS MATERIALIZED (SELECT CASE WHEN COALESCE(SUM(weight), 0) > COUNT(*) "
+            "THEN SUM(weight) ELSE COUNT(*) END AS total FROM f), "
+            "flagged AS MATERIALIZED (SELECT tested.* FROM tested, n "
             f"WHERE tested.weight = {broad.weight} "
             f"AND (tested.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} * n.total "
             f"< {FACET_SAMPLE * HASH_RANGE}), "

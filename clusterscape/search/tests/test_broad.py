@@ -1,7 +1,7 @@
-"""Broad searches on PostgreSQL (queries.BROAD_LIMIT): a search whose words match thousands
-of documents reads its matches in the index's sample, its title matches and its exact
-names, not every match; the total and the counts are estimates, and what ranks highest is
-still found."""
+"""Broad searches (queries.BROAD_LIMIT), on both backends: a search whose words match
+thousands of documents reads its matches in the index's sample, its title matches and its
+exact names, not every match; the total and the counts are estimates, and what ranks
+highest is still found. The plans that find them are PostgreSQL's (its sample's indexes)."""
 
 import datetime
 
@@ -16,11 +16,10 @@ from clusterscape.search.queries import SearchParams, search
 from .factories import events
 from .plans import plans_of
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sample index"),
-]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+postgresql_plans = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's plans and indexes"
+)
 
 MATCHES = 4_000
 
@@ -163,6 +162,7 @@ def test_a_filtered_broad_search_estimates_what_passes_the_filter():
     assert abs(state_counts["DE-TH"] - MATCHES // 2) <= MATCHES // 20
 
 
+@postgresql_plans
 def test_a_filtered_broad_search_looks_up_the_facets_of_its_matches_only():
     """Its matches are few (the sample's, titles, names), though the planner estimates
     them as if the sample were the whole index: it must not collect every document of the
@@ -198,6 +198,7 @@ def test_a_search_with_few_matches_is_counted_exactly():
     assert results.total == queries.EXACT_FACET_LIMIT
 
 
+@postgresql_plans
 @pytest.mark.parametrize(
     ("weight", "index"),
     [
@@ -279,6 +280,7 @@ def test_a_broad_search_within_dates_estimates_what_lies_between_them():
     assert {hit.date_start for hit in results.hits} == {datetime.date(2027, 3, 1)}
 
 
+@postgresql_plans
 def test_a_broad_search_within_a_circle_never_reads_the_whole_box():
     """Its statements test the circle on each match they read: the planner must not
     intersect the sample's matches with every document in the box (the points' index)."""
