@@ -438,6 +438,10 @@ class Term:
     forms: tuple[str, ...]
     prefix: bool = False
     candidates: tuple[str, ...] = ()
+    # The vocabulary's terms that begin with the word being typed, where the backend looks
+    # them up (SearchBackend.vocabulary): matched in place of the prefix. None: the
+    # engine matches the prefix itself.
+    completions: tuple[str, ...] | None = None
 
     def match_forms(self) -> set[str]:
         return {*self.forms, *self.candidates}

@@ -99,6 +99,21 @@ class SearchBackend:
         (word → budget); the caller checks the distance."""
         raise NotImplementedError
 
+    # The longest prefixes the engine's own prefix indexes answer; a longer word being
+    # typed is matched by the vocabulary's terms that begin with it (see vocabulary). None:
+    # the engine matches every prefix itself.
+    PREFIX_INDEX_LENGTH: int | None = None
+    # More terms than this beginning with a word: the engine matches its prefix.
+    MAX_COMPLETIONS = 50
+
+    def vocabulary(
+        self, terms: set[str], prefixes: set[str]
+    ) -> tuple[set[str], dict[str, tuple[str, ...]]]:
+        """Those of the terms the vocabulary holds, and for each prefix longer than
+        PREFIX_INDEX_LENGTH the vocabulary's terms that begin with it, when there are at
+        most MAX_COMPLETIONS."""
+        return self.known_terms(terms), {}
+
     def known_terms(self, terms: set[str]) -> set[str]:
         """Those of the terms the vocabulary holds."""
         if not terms:
@@ -233,10 +248,52 @@ class SQLiteBackend(SearchBackend):
     TERM_COLUMNS = "{title_terms short_terms keyword_terms body_terms}"
     NAME_COLUMNS = "{title_terms short_terms}"
     BROAD_SEARCHES = True
+    # FTS5 answers a longer prefix by reading every term that begins with it and merging
+    # their lists, for each statement that matches the text (three in a broad search): the
+    # terms listed are read as they are, 2-3 times faster ("biotech"* at 100,000 documents:
+    # 5.7 ms; its five terms 2.6). Migration search 0002 makes the prefix indexes.
+    PREFIX_INDEX_LENGTH = 4
+
+    def vocabulary(
+        self, terms: set[str], prefixes: set[str]
+    ) -> tuple[set[str], dict[str, tuple[str, ...]]]:
+        longer = sorted(prefix for prefix in prefixes if len(prefix) > self.PREFIX_INDEX_LENGTH)
+        if not longer:
+            return self.known_terms(terms), {}
+        # one statement: the terms, then the first MAX_COMPLETIONS + 1 terms in the range
+        # of each prefix (in the order of the unique index)
+        parts, params = [], []
+        if terms:
+            parts.append(
+                f"SELECT term, NULL FROM search_searchterm "
+                f"WHERE term IN ({', '.join(['%s'] * len(terms))})"
+            )
+            params += sorted(terms)
+        for prefix in longer:
+            parts.append(
+                "SELECT * FROM (SELECT term, %s FROM search_searchterm "
+                f"WHERE term >= %s AND term < %s ORDER BY term LIMIT {self.MAX_COMPLETIONS + 1})"
+            )
+            params += [prefix, prefix, prefix + chr(0x10FFFF)]
+        rows = fetch(SearchTerm, " UNION ALL ".join(parts), params, {})
+        known = {term for term, prefix in rows if prefix is None}
+        begun: dict[str, list[str]] = {prefix: [] for prefix in longer}
+        for term, prefix in rows:
+            if prefix is not None:
+                begun[prefix].append(term)
+        completions = {
+            prefix: tuple(found)
+            for prefix, found in begun.items()
+            if len(found) <= self.MAX_COMPLETIONS
+        }
+        return known, completions
 
     def _group(self, term: analysis.Term, columns: str) -> str:
-        alternatives = [f'"{form}"' for form in _safe(term.match_forms())]
-        if term.prefix and SAFE_TERM_RE.fullmatch(term.word):
+        forms = set(term.match_forms())
+        if term.prefix and term.completions is not None:
+            forms.update(term.completions)
+        alternatives = [f'"{form}"' for form in _safe(forms)]
+        if term.prefix and term.completions is None and SAFE_TERM_RE.fullmatch(term.word):
             alternatives.append(f'"{term.word}"*')
         return f"{columns} : ({' OR '.join(alternatives)})"
 

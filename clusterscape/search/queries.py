@@ -243,7 +243,13 @@ def _closest(word: str, candidates: set[str], budget: int) -> list[tuple[int, st
 def expand_typos(parsed: analysis.ParsedQuery, backend: SearchBackend) -> None:
     """Give each query word that no document has the vocabulary's words within its typo
     budget (one edit from 5 letters, two from 9) as further alternatives."""
-    known = backend.known_terms({form for term in parsed.terms for form in term.forms})
+    known, completions = backend.vocabulary(
+        {form for term in parsed.terms for form in term.forms},
+        {term.word for term in parsed.terms if term.prefix},
+    )
+    for term in parsed.terms:
+        if term.prefix and term.word in completions:
+            term.completions = completions[term.word]
     unknown = [
         term
         for term in parsed.terms

@@ -46,6 +46,36 @@ def test_sqlite_match_expression_of_names_only_and_any_term():
 
 
 @pytest.mark.unit
+def test_sqlite_lists_the_words_that_begin_with_a_long_word_being_typed():
+    query = parsed("Biotech")
+    query.terms[0].completions = ("biotech", "biotechnologie")
+
+    expression = SQLiteBackend().match_expression(query, any_term=False)
+
+    # FTS5's prefix indexes end at four letters: "biotech"* would read every term that
+    # begins so and merge their lists
+    assert expression == (
+        '({title_terms short_terms keyword_terms body_terms} : ("biotech" OR "biotechnologie"))'
+    )
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's completions")
+def test_sqlite_completes_long_prefixes_from_the_vocabulary(monkeypatch):
+    backend = get_backend()
+    backend.add_terms({"biotech": True, "biotechnologie": True, "bio": True, "bioziden": True})
+
+    known, completions = backend.vocabulary({"bio", "biotec"}, {"biotec", "bio", "biozi"})
+
+    assert known == {"bio"}
+    # "bio" is answered by FTS5's prefix index
+    assert completions == {"biotec": ("biotech", "biotechnologie"), "biozi": ("bioziden",)}
+    monkeypatch.setattr(backend, "MAX_COMPLETIONS", 1)
+    assert backend.vocabulary(set(), {"biotec"}) == (set(), {})
+
+
+@pytest.mark.unit
 def test_postgres_tsquery_restricts_only_phrases_to_the_phrase_stream():
     query = PostgresBackend().tsquery(parsed('Kliniken "Forst und Holz" Sax'), any_term=False)
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from clusterscape.registry.models import Organisation
 from clusterscape.search import queries, services
+from clusterscape.search.backends import get_backend
 from clusterscape.search.queries import FacetValue, SearchParams, Suggestion, search, suggest
 
 from .factories import events, indexed_organisation
@@ -114,6 +115,22 @@ def test_search_matches_the_last_word_as_a_prefix_while_typing(landscape):
         False,
     )
     assert typed.relaxed is True  # "sax" as a whole word is nowhere
+
+
+@pytest.mark.parametrize("completions", [50, 0], ids=["listed", "engine's prefix"])
+def test_a_long_word_being_typed_finds_every_word_that_begins_with_it(
+    landscape, monkeypatch, completions
+):
+    """Beyond the engine's prefix indexes, SQLite matches the vocabulary's words that begin
+    with the word being typed, or, when there are more than MAX_COMPLETIONS, the prefix
+    itself: the same documents either way."""
+    monkeypatch.setattr(type(get_backend()), "MAX_COMPLETIONS", completions)
+    indexed_organisation(slug="quixotrikon", name="Quixotrikon Netz", states=("DE-BW",))
+    indexed_organisation(slug="quixotaler", name="Quixotaler Forum", states=("DE-BY",))
+
+    assert sorted(slugs("Quixot")) == ["quixotaler", "quixotrikon"]
+    assert slugs("Quixotr") == ["quixotrikon"]
+    assert slugs("Quixot ") == []  # typed: a whole word, which no document has
 
 
 def test_search_matches_quoted_phrases_in_order(landscape):
