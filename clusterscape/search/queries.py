@@ -1014,10 +1014,14 @@ def _broad(
         probe_params = [*passing_params, *columns_params, *match_params, *scope]
     sparse, sparse_titles, dense, dense_titles = _fetch(probe_sql, probe_params, backend)[0]
     if sparse * SPARSE_SAMPLE > SPARSE_LIMIT:
-        weight, titles = SPARSE_SAMPLE, sparse_titles
+        weight, titles, read = SPARSE_SAMPLE, sparse_titles, sparse
     elif dense * BROAD_SAMPLE > BROAD_LIMIT:
-        weight, titles = BROAD_SAMPLE, dense_titles
+        weight, titles, read = BROAD_SAMPLE, dense_titles, dense
     else:
+        return None
+    if params.offset + params.page_size > read:
+        # The page lies beyond the sample's matches, the candidates it is picked from (about
+        # 94 at BROAD_LIMIT): it needs every match, or it would be empty.
         return None
     all_titles = selective and titles * weight <= TITLE_LIMIT
     return Broad(weight, title_sql, title_params, all_titles=all_titles)

@@ -90,7 +90,8 @@ def test_a_search_with_tens_of_thousands_of_matches_reads_the_sparse_sample(monk
     monkeypatch.setattr(queries, "SPARSE_LIMIT", MATCHES // 2)
     services.store_documents(events(MATCHES))
 
-    results = search(SearchParams(q="hydrogen"))
+    # a page within the sparse sample's 16 or so matches
+    results = search(SearchParams(q="hydrogen", page_size=5))
 
     assert results.total_estimated is True
     sparse = len(sampled(queries.SPARSE_SAMPLE))
@@ -127,6 +128,19 @@ def test_an_exact_name_leads_a_broad_search():
 
     assert results.total_estimated is True
     assert results.hits[0].slug == "h2"
+
+
+def test_every_page_of_a_broad_search_has_its_results():
+    """A broad search picks its page from the sample's matches (about 250 of 4,000): the
+    pages beyond them are read from every match, never shown empty."""
+    services.store_documents(events(MATCHES))
+    assert len(sampled()) < queries.RANK_LIMIT
+
+    pages = [search(SearchParams(q="hydrogen", page=page)) for page in range(1, 16)]
+
+    assert [len(results.hits) for results in pages] == [20] * 15
+    assert pages[0].total_estimated is True
+    assert pages[-1].total_estimated is False
 
 
 @pytest.mark.parametrize(
