@@ -2,12 +2,13 @@
 you type.
 
 A search runs in a fixed number of queries whatever the number of hits: the vocabulary
-look-up for typos (one, two when a word is unknown), the page of hits, one statement for
-the total and every facet's counts, and the facet labels from the registry's reference
-tables. Without words, the kept counts per kind of document give the total and the counts
-of facets filtered by nothing but the kind (the directory's first pages: no counting). On
-PostgreSQL a search with words gets its page, total and counts from one statement, so the
-text is matched once (`_ranked_page_with_counts`).
+look-up for typos and completions (one, two when a word is unknown); with words, the
+matches in the index's sample counted (sorted by relevance: is the search broad? see
+`_broad`), then the page, the total and the facet counts in one statement, so the text is
+matched once (`_ranked_page_with_counts`); without words, the page, then the counts; and
+the facet labels from the registry's reference tables (kept in the cache). Without words,
+the kept counts per kind of document give the total and the counts of facets filtered by
+nothing but the kind (the directory's first pages: no counting).
 """
 
 import datetime
@@ -441,17 +442,20 @@ def _candidates_sql(
         )
         sql_params = [*sql_params, *phrase_params]
     if exact_keys:
-        matched = (
-            "SELECT id, MAX(score) AS score, MAX(exact) AS exact FROM ("
-            f"{matched} UNION ALL "
-            "SELECT id, 0.0 AS score, 1 AS exact FROM search_searchdocument "
-            "WHERE name_key = %s UNION ALL "
-            "SELECT id, 0.0 AS score, 1 AS exact FROM search_searchdocument "
-            "WHERE short_key = %s UNION ALL "
-            "SELECT id, 0.0 AS score, 1 AS exact FROM search_searchdocument "
-            "WHERE alias_key = %s) named GROUP BY id"
+        # The documents named exactly (each key through its index) flag the matches they
+        # are among, and those the text does not match are added: no grouping of every
+        # match by id (4 ms of 7 for the 7,770 matches of "Wasser" at 100,000 documents).
+        named = " UNION ALL ".join(
+            f"SELECT id FROM search_searchdocument WHERE {key} = %s"
+            for key in ("name_key", "short_key", "alias_key")
         )
-        sql_params = [*sql_params, *exact_keys]
+        text_sql, text_params = backend.text_condition(parsed, any_term=any_term)
+        matched = (
+            f"SELECT id, score, CASE WHEN id IN ({named}) THEN 1 ELSE 0 END AS exact "
+            f"FROM ({matched}) matched UNION ALL SELECT d.id, 0.0, 1 "
+            f"FROM search_searchdocument d WHERE d.id IN ({named}) AND NOT {text_sql}"
+        )
+        sql_params = [*exact_keys, *sql_params, *exact_keys, *text_params]
     if not conditions and not extra:
         # Nothing to read of the documents themselves.
         sql = f"WITH m AS MATERIALIZED ({matched}), b AS {b_kind} (SELECT id, score, exact FROM m) "
