@@ -489,7 +489,9 @@ def _sampled_matches_by_id(
         f"SELECT id, 0 AS exact, {broad.weight} AS weight FROM ({match_sql}) fts "
         f"WHERE {sampled(broad.weight, 'fts.id')}"
     ]
-    if broad.all_titles:
+    if broad.all_titles and any(term.match_forms() for term in parsed.terms):
+        # (the name columns hold each word's forms, not phrases: a phrase's titles are
+        # those of the sample)
         titled_sql, titled_params = backend.match_sql(
             parsed, any_term=any_term, ranked=False, titled=True
         )
