@@ -1,7 +1,7 @@
 """Content in the one search index: a document per public item, with the facets the search
 filters by (type, field, country, language) and its dates for the date-range filter."""
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.html import strip_tags
@@ -150,9 +150,14 @@ def document_for(item: ContentItem) -> IndexedDocument:
     return DOCUMENT_OF[model](stored)
 
 
-def documents_of(model: type[ContentItem]) -> Iterator[IndexedDocument]:
-    """Every public item's document, for rebuilds."""
-    for item in _for_index(model).order_by("pk").iterator(chunk_size=INDEX_CHUNK):
+def documents_of(
+    model: type[ContentItem], ids: Collection[int] | None = None
+) -> Iterator[IndexedDocument]:
+    """Every public item's document, for rebuilds (of those among ids, if given)."""
+    items = _for_index(model).order_by("pk")
+    if ids is not None:
+        items = items.filter(pk__in=ids)
+    for item in items.iterator(chunk_size=INDEX_CHUNK):
         yield DOCUMENT_OF[model](item)
 
 
@@ -162,7 +167,7 @@ def register_sources() -> None:
             kind=SearchDocument.Kind.NEWS,
             label=lambda: gettext("News"),
             url_name="content:news-detail",
-            documents=lambda: documents_of(NewsItem),
+            documents=lambda ids=None: documents_of(NewsItem, ids),
         )
     )
     register(
@@ -170,7 +175,7 @@ def register_sources() -> None:
             kind=SearchDocument.Kind.EVENT,
             label=lambda: gettext("Events"),
             url_name="content:event-detail",
-            documents=lambda: documents_of(Event),
+            documents=lambda ids=None: documents_of(Event, ids),
         )
     )
     register(
@@ -178,7 +183,7 @@ def register_sources() -> None:
             kind=SearchDocument.Kind.CALL,
             label=lambda: gettext("Funding calls"),
             url_name="content:call-detail",
-            documents=lambda: documents_of(FundingCall),
+            documents=lambda ids=None: documents_of(FundingCall, ids),
         )
     )
     register(
@@ -186,6 +191,6 @@ def register_sources() -> None:
             kind=SearchDocument.Kind.PROJECT,
             label=lambda: gettext("Projects"),
             url_name="content:project-detail",
-            documents=lambda: documents_of(Project),
+            documents=lambda ids=None: documents_of(Project, ids),
         )
     )

@@ -7,7 +7,7 @@ where they change; requests are in the search index while they are open.
 """
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -311,9 +311,15 @@ def index_partner_request(request: PartnerRequest) -> None:
         search_services.unindex(SearchDocument.Kind.REQUEST, request.pk)
 
 
-def request_documents() -> Iterator[search_services.IndexedDocument]:
-    """Every open request's document, for rebuilds of the search index."""
-    for request in open_partner_requests().prefetch_related("fields").order_by("pk"):
+def request_documents(
+    ids: Collection[int] | None = None,
+) -> Iterator[search_services.IndexedDocument]:
+    """Every open request's document, for rebuilds of the search index (of those among
+    ids, if given)."""
+    requests = open_partner_requests().prefetch_related("fields").order_by("pk")
+    if ids is not None:
+        requests = requests.filter(pk__in=ids)
+    for request in requests:
         yield request_document(request)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from clusterscape.accounts.models import Version
 from clusterscape.core.cache import public_pages_changed
+from clusterscape.search import tasks as search_tasks
 
 from . import services
 from .models import (
@@ -32,35 +33,58 @@ URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 class ReferenceDataAdmin(admin.ModelAdmin):
     """The admin of a table whose names public pages show (countries, states, fields,
     capabilities, programmes: facet labels, profiles): a change marks the data changed, so
-    cached pages and the kept labels (search.queries.facet_labels) follow it."""
+    cached pages and the kept labels (search.queries.facet_labels) follow it, and the search
+    documents that carry the value (`facet`: the facet's name and the model's field that is
+    its value) are written again with the new names (a task queued in the edit's
+    transaction: it runs if and only if the edit commits)."""
+
+    facet: tuple[str, str] | None = None
 
     def save_model(self, request, obj, form, change) -> None:
+        # (a new row: no document carries it yet)
+        before = self._facet_values([obj.pk]) if change else set()
         super().save_model(request, obj, form, change)
-        public_pages_changed()
+        self._changed(before | self._facet_values([obj.pk]) if change else set())
 
     def delete_model(self, request, obj) -> None:
+        values = self._facet_values([obj.pk])
         super().delete_model(request, obj)
-        public_pages_changed()
+        self._changed(values)
 
     def delete_queryset(self, request, queryset) -> None:
+        values = self._facet_values(list(queryset.values_list("pk", flat=True)))
         super().delete_queryset(request, queryset)
+        self._changed(values)
+
+    def _facet_values(self, pks: list) -> set[str]:
+        """The facet values of these rows as stored (before an edit of the key: after)."""
+        if self.facet is None:
+            return set()
+        return set(self.model.objects.filter(pk__in=pks).values_list(self.facet[1], flat=True))
+
+    def _changed(self, values: set[str]) -> None:
         public_pages_changed()
+        for value in sorted(values):
+            search_tasks.reindex_labelled.enqueue(self.facet[0], value)
 
 
 @admin.register(Country)
 class CountryAdmin(ReferenceDataAdmin):
+    facet = ("country", "code")
     list_display = ("code", "name_de", "name_en")
     search_fields = ("code", "name_de", "name_en")
 
 
 @admin.register(State)
 class StateAdmin(ReferenceDataAdmin):
+    facet = ("state", "code")
     list_display = ("code", "nuts_code", "name_de", "name_en")
     search_fields = ("code", "nuts_code", "name_de", "name_en")
 
 
 @admin.register(Field)
 class FieldAdmin(ReferenceDataAdmin):
+    facet = ("field", "slug")
     list_display = ("name_de", "name_en", "slug", "parent", "position")
     list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("slug", "name_de", "name_en", "synonyms")
@@ -76,6 +100,7 @@ class CapabilityAdmin(ReferenceDataAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(ReferenceDataAdmin):
+    facet = ("programme", "slug")
     formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ("name_de", "slug", "level", "country", "state", "position")
     list_filter = ("level",)

@@ -8,7 +8,7 @@ indexed: anything else is removed from the index when it is written.
 
 import datetime
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -401,6 +401,33 @@ def index_organisation(organisation: Organisation) -> SearchDocument | None:
     return SearchDocument.objects.get(pk=_store([organisation_document(stored)])[0])
 
 
+def reindex_labelled(name: str, value: str) -> int:
+    """Write again the documents that carry a facet value (country, state, field or
+    programme) whose names were edited: their keywords hold those names, in both languages.
+    Objects no longer public among them leave the index. The taxonomy's labels are the
+    analyzer's compound lexicon too: it is read again. Returns how many were written."""
+    reset_analyzer()
+    with transaction.atomic():
+        by_kind: dict[str, list[int]] = {}
+        carrying = SearchDocument.objects.filter(facets__name=name, facets__value=value)
+        for kind, object_id in carrying.values_list("kind", "object_id").distinct():
+            by_kind.setdefault(kind, []).append(object_id)
+        written = 0
+        for kind, object_ids in by_kind.items():
+            source = sources.source_of(kind)
+            if source is None:
+                continue
+            for start in range(0, len(object_ids), INDEX_CHUNK):
+                chunk = object_ids[start : start + INDEX_CHUNK]
+                documents = list(source.documents(chunk))
+                public = {document.object_id for document in documents}
+                gone = [object_id for object_id in chunk if object_id not in public]
+                if gone:
+                    _delete_documents(kind, gone)
+                written += store_documents(documents)
+        return written
+
+
 def rebuild_index() -> int:
     """Make the whole index again from the database; returns the number of documents."""
     reset_analyzer()
@@ -419,8 +446,10 @@ def rebuild_index() -> int:
         return count
 
 
-def organisation_documents() -> Iterator[IndexedDocument]:
-    """Every public organisation's document, for rebuilds."""
+def organisation_documents(ids: Collection[int] | None = None) -> Iterator[IndexedDocument]:
+    """Every public organisation's document, for rebuilds (of those among ids, if given)."""
     organisations = organisations_for_index().order_by("pk")
+    if ids is not None:
+        organisations = organisations.filter(pk__in=ids)
     for organisation in organisations.iterator(chunk_size=INDEX_CHUNK):
         yield organisation_document(organisation)

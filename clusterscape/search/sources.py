@@ -6,8 +6,8 @@ An app registers a `Source` in its `AppConfig.ready()`:
         kind=SearchDocument.Kind.NEWS,
         label=lambda: gettext("News"),
         url_name="content:news-detail",   # reversed with kwargs={"slug": document slug}
-        documents=news_documents,          # every public item as IndexedDocument, for rebuilds
-    ))
+        documents=news_documents,          # every public item as IndexedDocument, for rebuilds;
+    ))                                     # documents(ids): those of these objects only
 
 and keeps its documents current from its services with `search.services.store_documents`
 (when an item becomes public or changes) and `search.services.unindex` (when it stops being
@@ -28,7 +28,10 @@ class Source:
     kind: str
     label: Callable[[], str]
     url_name: str
-    documents: Callable[[], Iterable["IndexedDocument"]]
+    # documents(): every public object's document, for rebuilds; documents(ids): those of
+    # the public objects among these ids (to write again the documents that carry a name
+    # edited in the admin: services.reindex_labelled)
+    documents: Callable[..., Iterable["IndexedDocument"]]
 
 
 _SOURCES: dict[str, Source] = {}

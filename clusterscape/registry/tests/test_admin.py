@@ -99,3 +99,40 @@ def test_a_country_renamed_in_the_admin_is_named_so_in_the_search(
 
     assert label_of_france("en") == "French Republic"
     assert label_of_france("de") == "Französische Republik"
+    # the documents in France carry its new names too
+    found = editor_client.get("/api/v1/search", {"q": "Französische Republik"}).json()
+    assert [hit["title"] for hit in found["hits"]] == ["Minalogic"]
+
+
+def test_a_field_renamed_in_the_admin_is_found_by_its_new_name_and_slug(
+    editor_client, django_capture_on_commit_callbacks
+):
+    from clusterscape.registry.models import Field
+    from clusterscape.search.queries import SearchParams, search
+    from clusterscape.search.tests.factories import indexed_organisation
+
+    field = Field.objects.create(slug="quixfield", name_de="Quixfeld", name_en="Quixfield")
+    indexed_organisation(name="Minalogic", fields=("quixfield",))
+
+    def titles(q: str = "", **filters) -> list[str]:
+        return [hit.title for hit in search(SearchParams(q=q, filters=filters)).hits]
+
+    assert titles("Quixfeld") == ["Minalogic"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            f"/en/admin/registry/field/{field.pk}/change/",
+            {
+                "slug": "zorbel",
+                "parent": "",
+                "name_de": "Zorbelfeld",
+                "name_en": "Zorbel field",
+                "synonyms": "Zorbelei",
+                "position": 0,
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    assert titles("Zorbelfeld") == titles("Zorbelei") == ["Minalogic"]
+    assert titles("Quixfeld") == titles("Quixfield") == []
+    assert titles(field=["zorbel"]) == ["Minalogic"]
+    assert titles(field=["quixfield"]) == []

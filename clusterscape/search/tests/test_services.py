@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from clusterscape.registry import services as registry_services
-from clusterscape.registry.models import Organisation
+from clusterscape.registry.models import Organisation, State
 from clusterscape.search import services
 from clusterscape.search.models import SearchDocument, SearchFacet, SearchFacetCount, SearchTerm
 from clusterscape.search.queries import SearchParams, search
@@ -332,3 +332,21 @@ def test_a_write_whose_later_chunk_fails_leaves_nothing_behind():
     assert not SearchDocument.objects.exists()
     assert not SearchFacet.objects.exists()
     assert not SearchFacetCount.objects.filter(count__gt=0).exists()
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_reindexing_a_renamed_value_writes_the_documents_that_carry_it():
+    saxon = indexed_organisation(name="Silicon Saxony", states=("DE-SN",))
+    withdrawn = indexed_organisation(name="Cool Silicon", states=("DE-SN",))
+    thuringian = indexed_organisation(name="OptoNet", states=("DE-TH",))
+    State.objects.filter(code="DE-SN").update(name_de="Freistaat Sachsen", name_en="Free State")
+    # (a write that bypassed the services: the organisation is no longer public)
+    Organisation.objects.filter(pk=withdrawn.pk).update(status=Organisation.Status.DRAFT)
+
+    assert services.reindex_labelled("state", "DE-SN") == 1
+
+    found = search(SearchParams(q="Freistaat"))
+    assert [hit.object_id for hit in found.hits] == [saxon.pk]
+    indexed = set(SearchDocument.objects.values_list("object_id", flat=True))
+    assert indexed == {saxon.pk, thuringian.pk}
