@@ -311,10 +311,13 @@ class SQLiteBackend(SearchBackend):
             safe = [word for word in phrase if SAFE_TERM_RE.fullmatch(word)]
             clauses.append(f'phrase_terms : "{" ".join(safe)}"')
         expression = (" OR " if any_term else " AND ").join(f"({clause})" for clause in clauses)
-        named = [self._group(term, self.NAME_COLUMNS) for term in query.terms if term.match_forms()]
-        if titled and named:
+        if titled:
             # and one of the words (in any of its forms) in the title or the short name
-            expression = f"({expression}) AND ({' OR '.join(f'({group})' for group in named)})"
+            named = [
+                self._group(term, self.NAME_COLUMNS) for term in query.terms if term.match_forms()
+            ]
+            if named:
+                expression = f"({expression}) AND ({' OR '.join(f'({n})' for n in named)})"
         return expression
 
     def match_sql(

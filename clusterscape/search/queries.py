@@ -62,11 +62,11 @@ Kept = dict[str, dict[str, dict[str, int]]]
 # the ids FTS5 lists) give the total and the facet counts, as estimates; the candidates
 # ranked for the page are the sample's matches, every match with a query word in its
 # title (PostgreSQL: the titles' trigram index; SQLite: FTS5's name columns; they rank
-# highest) and the documents named exactly. Filters, a circle and dates count as well: a search is
-# broad when more than BROAD_LIMIT of its matches pass them, by the sample (a circle and
-# dates are tested on each match read). Sorted by relevance only, within the first
-# RANK_LIMIT results: a page sorted by name or date, or past them, needs the order of
-# every match.
+# highest) and the documents named exactly. Filters, a circle and dates count as well: a
+# search is broad when more than BROAD_LIMIT of its matches pass them, by the sample (a
+# circle and dates are tested on each match read). Sorted by relevance only, within the
+# first RANK_LIMIT results and the sample's matches: a page sorted by name or date, or
+# past them, needs the order of every match.
 BROAD_LIMIT = 1_500
 BROAD_SAMPLE = 16
 # A search with more than SPARSE_LIMIT matches (by the sparse sample) reads a sparser
@@ -752,7 +752,7 @@ def _run(
         # the page comes with it (counted over b before the LIMIT).
         counting = known_total is None
         source, page_sql, page_params = "b", filter_sql, filter_params
-        driver = _driving_filter(filters, kept) if parsed.empty and counting and kept else None
+        driver = _driving_filter(filters, kept) if counting and kept else None
         if driver is not None:
             # Counting means visiting every document that passes: the documents of the
             # filter that passes fewest (by the kept counts) are collected from the facets'
