@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from clusterscape.accounts.models import Version
 from clusterscape.core.cache import public_pages_changed
 from clusterscape.search import tasks as search_tasks
+from clusterscape.search.lexicon import lexicon_changed
 
 from . import services
 from .models import (
@@ -36,9 +37,11 @@ class ReferenceDataAdmin(admin.ModelAdmin):
     cached pages and the kept labels (search.queries.facet_labels) follow it, and the search
     documents that carry the value (`facet`: the facet's name and the model's field that is
     its value) are written again with the new names (a task queued in the edit's
-    transaction: it runs if and only if the edit commits)."""
+    transaction: it runs if and only if the edit commits). The fields' labels are the search
+    analyzer's compound lexicon too (`lexicon`): every process builds it again."""
 
     facet: tuple[str, str] | None = None
+    lexicon = False
 
     def save_model(self, request, obj, form, change) -> None:
         # (a new row: no document carries it yet)
@@ -64,6 +67,8 @@ class ReferenceDataAdmin(admin.ModelAdmin):
 
     def _changed(self, values: set[str]) -> None:
         public_pages_changed()
+        if self.lexicon:
+            lexicon_changed()
         for value in sorted(values):
             search_tasks.reindex_labelled.enqueue(self.facet[0], value)
 
@@ -85,6 +90,7 @@ class StateAdmin(ReferenceDataAdmin):
 @admin.register(Field)
 class FieldAdmin(ReferenceDataAdmin):
     facet = ("field", "slug")
+    lexicon = True
     list_display = ("name_de", "name_en", "slug", "parent", "position")
     list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("slug", "name_de", "name_en", "synonyms")

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from clusterscape.registry import services as registry_services
-from clusterscape.registry.models import Organisation, State
-from clusterscape.search import services
+from clusterscape.registry.models import Field, Organisation, State
+from clusterscape.search import lexicon, services
 from clusterscape.search.models import SearchDocument, SearchFacet, SearchFacetCount, SearchTerm
 from clusterscape.search.queries import SearchParams, search
 
@@ -350,3 +350,31 @@ def test_reindexing_a_renamed_value_writes_the_documents_that_carry_it():
     assert [hit.object_id for hit in found.hits] == [saxon.pk]
     indexed = set(SearchDocument.objects.values_list("object_id", flat=True))
     assert indexed == {saxon.pk, thuringian.pk}
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_every_process_builds_its_analyzer_again_when_the_taxonomy_changes(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """A field's labels are the compound lexicon: an edit in one process reaches the
+    others through the shared cache's generation (checked every CHECK_SECONDS)."""
+    monkeypatch.setattr(lexicon, "CHECK_SECONDS", 0.0)
+    lexicon.reset_analyzer()
+    before = lexicon.current_analyzer()
+    Field.objects.create(slug="zorbel", name_de="Zorbel", name_en="Zorbel")
+
+    # nothing said the labels changed: the analyzer is kept
+    assert lexicon.current_analyzer() is before
+    assert "zorbel" not in before.word_terms("zorbelnetzwerk")
+    # another process's edit moves the shared generation only (this process's own
+    # analyzer is not reset by it)
+    other_process = lexicon.reset_analyzer
+    monkeypatch.setattr(lexicon, "reset_analyzer", lambda: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        lexicon.lexicon_changed()
+    monkeypatch.setattr(lexicon, "reset_analyzer", other_process)
+
+    after = lexicon.current_analyzer()
+    assert after is not before
+    assert "zorbel" in after.word_terms("zorbelnetzwerk")
