@@ -60,7 +60,8 @@ class ReferenceDataAdmin(admin.ModelAdmin):
         self._changed(values)
 
     def _facet_values(self, pks: list) -> set[str]:
-        """The facet values of these rows as stored (before an edit of the key: after)."""
+        """The facet values these rows have in the database now (read before and after an
+        edit, so a changed key re-indexes the documents under both)."""
         if self.facet is None:
             return set()
         return set(self.model.objects.filter(pk__in=pks).values_list(self.facet[1], flat=True))
