@@ -9,7 +9,8 @@ rest of a search (filters, facets, sorting, paging) is plain SQL shared by both
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 
 from django.db import connection
 
@@ -20,6 +21,10 @@ from .models import SearchTerm, SearchTermKey
 
 SAFE_TERM_RE = re.compile(r"[a-z0-9]+")
 TERM_CHUNK = 500
+# The ways a backend has the next chunk of documents analysed while it writes one
+# (SearchBackend.ANALYSE_AHEAD).
+THREAD = "thread"
+BESIDE_SERVER = "beside server"
 
 
 def fetch(model: type, sql: str, params: list, settings: dict[str, str]) -> list[tuple]:
@@ -87,9 +92,10 @@ class SearchBackend:
     # (migration search 0014), SQLite by the hashed ids FTS5 gives before any match is
     # joined to its row.
     BROAD_SEARCHES = False
-    # Whether the documents of the next chunk are analysed in a thread while a chunk is
-    # written (search.services._analysed_chunks).
-    ANALYSE_AHEAD = False
+    # How the documents of the next chunk are analysed while a chunk is written
+    # (search.services._analysed_chunks): in a thread (THREAD), or in the calling thread
+    # once the rows are sent, while the server stores them (BESIDE_SERVER).
+    ANALYSE_AHEAD = BESIDE_SERVER
     # Settings for the statements that match text, made for the one transaction they run
     # in (see queries._fetch).
     FULL_TEXT_SETTINGS: dict[str, str] = {}
@@ -166,17 +172,25 @@ class SearchBackend:
     INSERT_IGNORING = "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING"
 
     def insert_rows(
-        self, table: str, columns: tuple[str, ...], rows: list[list], *, with_ids: bool = True
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        rows: list[list],
+        *,
+        with_ids: bool = True,
+        meanwhile: Callable[[], object] | None = None,
     ) -> list[int]:
         """Insert rows in as few statements as the engine allows. With with_ids, the first
         column is "id": the rows are given without it, get new ids, and the ids are
-        returned in order."""
+        returned in order. meanwhile: as for write_rows."""
         if not rows:
+            if meanwhile is not None:
+                meanwhile()
             return []
         ids = self.new_ids(table, len(rows)) if with_ids else []
         if with_ids:
             rows = [[pk, *row] for pk, row in zip(ids, rows, strict=True)]
-        self.write_rows(table, columns, rows)
+        self.write_rows(table, columns, rows, meanwhile=meanwhile)
         return ids
 
     def new_ids(self, table: str, count: int) -> list[int]:
@@ -188,18 +202,46 @@ class SearchBackend:
         faster, given back afterwards."""
         yield
 
-    def write_documents(self, columns: tuple[str, ...], rows: Iterable[list]) -> None:
-        """Insert rows of search_searchdocument (values in the order of columns: their
-        pre-analysed text in the term columns), taken as they come."""
-        self.write_rows("search_searchdocument", columns, rows)
+    # Columns of search_searchdocument that stored_row adds to a row of DOCUMENT_COLUMNS.
+    STORED_COLUMNS: tuple[str, ...] = ()
 
-    def write_rows(self, table: str, columns: tuple[str, ...], rows: Iterable) -> None:
-        """Insert rows (values in the order of columns), taken as they come."""
+    def stored_row(self, columns: tuple[str, ...], row: list) -> list:
+        """A row of search_searchdocument (values in the order of columns, their
+        pre-analysed text in the term columns) as this engine stores it: its values for
+        the columns, then those of STORED_COLUMNS."""
+        return row
+
+    def write_documents(
+        self,
+        columns: tuple[str, ...],
+        rows: Iterable[list],
+        *,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> None:
+        """Insert rows of search_searchdocument made by stored_row for these columns.
+        meanwhile: as for write_rows."""
+        self.write_rows(
+            "search_searchdocument", (*columns, *self.STORED_COLUMNS), rows, meanwhile=meanwhile
+        )
+
+    def write_rows(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        rows: Iterable,
+        *,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> None:
+        """Insert rows (values in the order of columns), taken as they come. meanwhile:
+        work for the calling thread once every row is sent, done while the engine stores
+        them where it can (a server), after the insert otherwise."""
         placeholders = ", ".join(["%s"] * len(columns))
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
             )
+        if meanwhile is not None:
+            meanwhile()
 
     def after_new_words(self, words: list[str]) -> None:
         """Hook for backends that keep their own structure over the whole words."""
@@ -398,17 +440,25 @@ class SQLiteBackend(SearchBackend):
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
-    # SQLite lets go of the interpreter while it writes, so a thread can analyse the next
-    # chunk meanwhile: 13-24 % less time at 30,000 documents and 13-17 % at 100,000
-    # (measured on 2026-12-06 in alternating runs), for a little more CPU time in all.
-    ANALYSE_AHEAD = True
+    # SQLite writes in the calling thread and lets go of the interpreter while it does, so
+    # a thread can analyse the next chunk meanwhile: 13-24 % less time at 30,000 documents
+    # and 13-17 % at 100,000 (measured on 2026-12-06 in alternating runs), for a little
+    # more CPU time in all.
+    ANALYSE_AHEAD = THREAD
 
     # Rows per INSERT statement. FTS5 flushes its pending terms at every statement that
     # fires the insert trigger, so one statement per row would write a segment per row.
     ROWS_PER_STATEMENT = 500
 
-    def write_rows(self, table: str, columns: tuple[str, ...], rows: Iterable) -> None:
-        """Multi-row INSERTs (at most 32,766 variables each)."""
+    def write_rows(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        rows: Iterable,
+        *,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> None:
+        """Multi-row INSERTs (at most 32,766 variables each); meanwhile runs after them."""
         rows = list(rows)
         per_statement = min(self.ROWS_PER_STATEMENT, 32_766 // len(columns))
         row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -420,6 +470,8 @@ class SQLiteBackend(SearchBackend):
                     + ", ".join([row_sql] * len(chunk)),
                     [value for row in chunk for value in row],
                 )
+        if meanwhile is not None:
+            meanwhile()
 
     def typo_candidates(self, budgets: dict[str, int]) -> dict[str, set[str]]:
         words = list(budgets)
@@ -546,29 +598,35 @@ class PostgresBackend(SearchBackend):
             )
             return [pk for (pk,) in cursor.fetchall()]
 
-    def write_rows(self, table: str, columns: tuple[str, ...], rows: Iterable) -> None:
-        """COPY: one stream for every row; a row is sent while the next is being made."""
+    def write_rows(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        rows: Iterable,
+        *,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> None:
+        """COPY: one stream for every row. The server stores rows as they come, so
+        meanwhile runs beside it: after the last row is sent, before its end is awaited."""
         statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
+            if meanwhile is not None:
+                meanwhile()
 
-    def write_documents(self, columns: tuple[str, ...], rows: Iterable[list]) -> None:
+    STORED_COLUMNS = ("search_vector",)
+
+    def stored_row(self, columns: tuple[str, ...], row: list) -> list:
         """The tsvector is made here, not by the server: to_tsvector's parser was the
         largest part of the server's time per document (migration 0011). The pre-analysed
         text lives only in the vector, so the term columns are stored empty."""
-        at = [(columns.index(column), weight) for column, weight in VECTOR_WEIGHTS]
-
-        def with_vector(row: list) -> list:
-            vector = tsvector_literal([(row[index], weight) for index, weight in at])
-            for index, _weight in at:
-                row[index] = ""
-            row.append(vector)
-            return row
-
-        self.write_rows(
-            "search_searchdocument", (*columns, "search_vector"), map(with_vector, rows)
-        )
+        at = _vector_parts(columns)
+        vector = tsvector_literal([(row[index], weight) for index, weight in at])
+        for index, _weight in at:
+            row[index] = ""
+        row.append(vector)
+        return row
 
     def phrase_sql(self, words: list[str], *, among: str = "") -> tuple[str, list]:
         safe = " <-> ".join(f"'{word}':D" for word in words if SAFE_TERM_RE.fullmatch(word))
@@ -672,6 +730,12 @@ MAX_POSITION = 16383
 MAX_POSITIONS = 256
 MAX_WORD_BYTES = 2047
 UNSAFE_TERMS_RE = re.compile(r"[^a-z0-9 ]")
+
+
+@cache
+def _vector_parts(columns: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    """Where the term columns of VECTOR_WEIGHTS are among the columns, with their weights."""
+    return tuple((columns.index(column), weight) for column, weight in VECTOR_WEIGHTS)
 
 
 def tsvector_literal(parts: Iterable[tuple[str, str]]) -> str:

@@ -296,13 +296,14 @@ def long_write(read_in: list | None = None, broken: int | None = None):
             object_id=number,
             slug=f"news-{number}",
             title=None if number == broken else f"{word} news {number}",
-            facets=[("language", "de")],
+            facets=[("language", "de"), ("field", f"chunk-{number // services.INDEX_CHUNK}")],
         )
 
 
 def test_a_write_of_several_chunks_indexes_every_document_with_its_words_and_facets():
-    """SQLite analyses the next chunk in a thread while it writes one: every chunk
-    arrives, with its words in the vocabulary and its facets counted."""
+    """Each backend analyses the next chunk while it writes one (SQLite in a thread,
+    PostgreSQL while the server stores the rows sent): every chunk arrives, with its words
+    in the vocabulary and its facets counted."""
     read_in: list[int] = []
 
     written = services.store_documents(long_write(read_in), fresh=True)
@@ -321,11 +322,17 @@ def test_a_write_of_several_chunks_indexes_every_document_with_its_words_and_fac
     )
     assert facet_counts()[("news", "language", "de")] == total
     assert SearchFacet.objects.filter(name="language").count() == total
+    # each document's facets went with its own row, not with one of another chunk
+    assert [
+        search(SearchParams(q=word, filters={"field": [f"chunk-{number}"]})).total
+        for number, word in enumerate(CHUNK_WORDS)
+    ] == [services.INDEX_CHUNK, services.INDEX_CHUNK, 1]
 
 
 def test_a_write_whose_later_chunk_fails_leaves_nothing_behind():
-    """The error of a document analysed ahead, in the analysis thread, reaches the caller,
-    and the chunks written before it are rolled back with the rest."""
+    """The error of a document analysed ahead (in the analysis thread, or inside
+    PostgreSQL's COPY of the chunk before) reaches the caller, and the chunks written
+    before it are rolled back with the rest."""
     with pytest.raises((AttributeError, TypeError)):
         services.store_documents(long_write(broken=services.INDEX_CHUNK + 7), fresh=True)
 
