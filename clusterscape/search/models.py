@@ -74,9 +74,10 @@ class SearchDocument(models.Model):
             models.Index(fields=["name_key"], name="search_doc_name_key"),
             models.Index(fields=["short_key"], name="search_doc_short_key"),
             models.Index(fields=["alias_key"], name="search_doc_alias_key"),
-            models.Index(fields=["latitude", "longitude"], name="search_doc_geo"),
             models.Index(fields=["date_start"], name="search_doc_date"),
             models.Index(fields=["sort_key"], name="search_doc_sort"),
+            # SQLite also has search_doc_geo over (latitude, longitude), PostgreSQL a GiST
+            # index of the points instead (migrations 0015 and 0016).
         ]
 
     def __str__(self) -> str:
