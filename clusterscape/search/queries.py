@@ -67,7 +67,12 @@ Kept = dict[str, dict[str, dict[str, int]]]
 # circle and dates are tested on each match read). Sorted by relevance only, within the
 # first RANK_LIMIT results and the sample's matches: a page sorted by name or date, or
 # past them, needs the order of every match.
-BROAD_LIMIT = 1_500
+# 1,000 (1,500 until 2026-12-07): searches of 1,000-1,500 matches, read whole, were the
+# slowest sixth of the benchmark's single words at 100,000 documents (23 ms against 12-13
+# for the sampled searches just above); at 1,000 the phrase p95 fell from 31 to 15 ms on
+# PostgreSQL and from 14.6 to 10.6 on SQLite, typo and single word by 3-8 ms, in
+# alternating runs.
+BROAD_LIMIT = 1_000
 BROAD_SAMPLE = 16
 # A search with more than SPARSE_LIMIT matches (by the sparse sample) reads a sparser
 # sample, one document in SPARSE_SAMPLE (the same hash under a lower threshold, so within
@@ -1030,7 +1035,7 @@ def _broad(
         return None
     if params.offset + params.page_size > read:
         # The page lies beyond the sample's matches, the candidates it is picked from (about
-        # 94 at BROAD_LIMIT): it needs every match, or it would be empty.
+        # 63 at BROAD_LIMIT): it needs every match, or it would be empty.
         return None
     all_titles = selective and titles * weight <= TITLE_LIMIT
     return Broad(weight, title_sql, title_params, all_titles=all_titles)
