@@ -235,13 +235,7 @@ class SearchBackend:
         """Insert rows (values in the order of columns), taken as they come. meanwhile:
         work for the calling thread once every row is sent, done while the engine stores
         them where it can (a server), after the insert otherwise."""
-        placeholders = ", ".join(["%s"] * len(columns))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
-            )
-        if meanwhile is not None:
-            meanwhile()
+        raise NotImplementedError
 
     def after_new_words(self, words: list[str]) -> None:
         """Hook for backends that keep their own structure over the whole words."""
