@@ -218,8 +218,8 @@ class SearchBackend:
         *,
         meanwhile: Callable[[], object] | None = None,
     ) -> None:
-        """Insert rows of search_searchdocument made by stored_row for these columns.
-        meanwhile: as for write_rows."""
+        """Insert rows of search_searchdocument: values for the columns (the id, then those
+        of a row stored_row made), then for STORED_COLUMNS. meanwhile: as for write_rows."""
         self.write_rows(
             "search_searchdocument", (*columns, *self.STORED_COLUMNS), rows, meanwhile=meanwhile
         )

@@ -305,8 +305,10 @@ class _Analysis:
     """The rows of a chunk of documents, analysed when asked: in two parts while the server
     stores the chunk before (its documents, then their facets), or all when wanted."""
 
-    # The server's time for a chunk's documents against their facets (measured on
-    # 2026-12-07 at 30,000 documents: 5.4 s and 1.9 s); the first part is this share.
+    # The share of the chunk analysed while the server stores the documents before it; the
+    # rest is analysed while it stores their facets. The best of 0.5, 0.7 and 0.8 in runs
+    # at 30,000 documents (2026-12-07), close to the documents' part of the time the two
+    # writes took (5.4 and 1.9 s).
     FIRST_PART = 0.7
 
     def __init__(self, rows: Iterator[list], size: int) -> None:
@@ -341,7 +343,7 @@ def _analysed_chunks(
     - BESIDE_SERVER: the rows of the next chunk are made in the calling thread once this
       chunk's are sent, while PostgreSQL stores them. Made while they were sent, as before
       (2026-12-07), the server idled while a row was made and the interpreter while the
-      server stored the facets: 16-22 % more time at 100,000 documents in alternating runs.
+      server stored the facets: 16-23 % more time at 100,000 documents in alternating runs.
     - THREAD: a thread analyses the next chunk while this one is written (SQLite writes in
       the calling thread, and lets go of the interpreter while it does).
     The documents are read in the calling thread either way: they may come from the
