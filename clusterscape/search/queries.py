@@ -70,8 +70,8 @@ Kept = dict[str, dict[str, dict[str, int]]]
 # 1,000 (1,500 until 2026-12-07): searches of 1,000-1,500 matches, read whole, were the
 # slowest sixth of the benchmark's single words at 100,000 documents (23 ms against 12-13
 # for the sampled searches just above); at 1,000 the phrase p95 fell from 31 to 15 ms on
-# PostgreSQL and from 14.6 to 10.6 on SQLite, typo and single word by 3-8 ms, in
-# alternating runs.
+# PostgreSQL and from 14.6 to 10.6 on SQLite, a typo's by 6-7 ms and a single word's by
+# 1-8 on PostgreSQL, in alternating runs.
 BROAD_LIMIT = 1_000
 BROAD_SAMPLE = 16
 # A search with more than SPARSE_LIMIT matches (by the sparse sample) reads a sparser
