@@ -247,6 +247,31 @@ def test_geo_radius_around_coordinates(landscape):
     assert slugs("photonics", **{**around_dresden, "radius_km": 200}) == ["optonet"]
 
 
+def test_geo_radius_west_of_greenwich_and_south_of_the_equator():
+    """Circles whose boxes span negative coordinates find what lies in them, and only
+    that."""
+    places = {
+        "westminster": (51.50, -0.13),
+        "greenwich": (51.48, 0.00),
+        "slough": (51.51, -0.59),
+        "oxford": (51.75, -1.26),
+        "cape-town": (-33.92, 18.42),
+        "stellenbosch": (-33.93, 18.86),
+        "hermanus": (-34.42, 19.23),
+    }
+    services.store_documents(
+        events(1, start=number, slug=slug, latitude=latitude, longitude=longitude)[0]
+        for number, (slug, (latitude, longitude)) in enumerate(places.items())
+    )
+
+    def near(latitude: float, longitude: float) -> list[str]:
+        found = search(SearchParams(latitude=latitude, longitude=longitude, radius_km=50))
+        return sorted(hit.slug for hit in found.hits)
+
+    assert near(51.50, -0.12) == ["greenwich", "slough", "westminster"]
+    assert near(-33.92, 18.42) == ["cape-town", "stellenbosch"]
+
+
 def test_date_range_keeps_dated_documents_that_overlap(landscape):
     services.store_documents(
         [
