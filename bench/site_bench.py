@@ -195,11 +195,9 @@ class Server:
 
     def __init__(self, database_url: str, cache_url: str, cached: bool) -> None:
         self.env = {
-            **django_env(database_url),
-            "DEBUG": "0",
+            **django_env(database_url),  # DEBUG off
             "SECRET_KEY": secrets.token_urlsafe(40),
             "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",
             "GUNICORN_BIND": f"127.0.0.1:{PORT}",
             "PUBLIC_PAGE_CACHE_SECONDS": "600" if cached else "0",
