@@ -219,23 +219,24 @@ class BoundedMemo(dict):
     """key → compute(key), remembered; when full, the older half is forgotten (insertion
     order), so the words in use stay and memory stays bounded.
 
-    One analyzer serves every thread of a process: one thread at a time forgets, and a key
-    another thread forgot first is passed over (a plain `del` raised KeyError)."""
+    One analyzer serves every thread of a process. Reading is lock-free; a miss computes
+    outside the lock, then forgets and stores under it, so no thread adds a key while
+    another walks the keys to forget (that raised "dictionary changed size during
+    iteration" on CI)."""
 
     def __init__(self, compute, size: int) -> None:
         super().__init__()
         self._compute = compute
         self._size = size
-        self._forgetting = threading.Lock()
+        self._storing = threading.Lock()
 
     def __missing__(self, key):
         value = self._compute(key)
-        if len(self) >= self._size:
-            with self._forgetting:
-                if len(self) >= self._size:
-                    for old in list(itertools.islice(self, len(self) // 2)):
-                        self.pop(old, None)
-        self[key] = value
+        with self._storing:
+            if len(self) >= self._size:
+                for old in list(itertools.islice(self, len(self) // 2)):
+                    del self[old]
+            self[key] = value
         return value
 
 
