@@ -447,6 +447,15 @@ class Term:
     def match_forms(self) -> set[str]:
         return {*self.forms, *self.candidates}
 
+    def typed_forms(self) -> set[str]:
+        """The forms that match it, with the completions of the word being typed."""
+        return {*self.match_forms(), *(self.completions or ())}
+
+    @property
+    def engine_prefix(self) -> bool:
+        """Whether the engine matches the word being typed as a prefix (no completions)."""
+        return self.prefix and self.completions is None
+
 
 @dataclass
 class ParsedQuery:

@@ -61,18 +61,37 @@ def test_sqlite_lists_the_words_that_begin_with_a_long_word_being_typed():
 
 @pytest.mark.integration
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's completions")
-def test_sqlite_completes_long_prefixes_from_the_vocabulary(monkeypatch):
+def test_the_vocabulary_completes_prefixes_longer_than_the_engines_own(monkeypatch):
     backend = get_backend()
-    backend.add_terms({"biotech": True, "biotechnologie": True, "bio": True, "bioziden": True})
+    backend.add_terms(
+        {"biotech": True, "biotechnologie": True, "bio": True, "bioziden": True, "bi": True}
+    )
 
-    known, completions = backend.vocabulary({"bio", "biotec"}, {"biotec", "bio", "biozi"})
+    known, completions = backend.vocabulary({"bio", "biotec"}, {"biotec", "bio", "biozi", "bi"})
 
     assert known == {"bio"}
-    # "bio" is answered by FTS5's prefix index
-    assert completions == {"biotec": ("biotech", "biotechnologie"), "biozi": ("bioziden",)}
+    assert completions["biotec"] == ("biotech", "biotechnologie")
+    assert completions["biozi"] == ("bioziden",)
+    # FTS5's prefix indexes answer up to four letters; PostgreSQL's text index the first two
+    expected_bio = (
+        None if connection.vendor == "sqlite" else ("bio", "biotech", "biotechnologie", "bioziden")
+    )
+    assert completions.get("bio") == expected_bio
+    assert "bi" not in completions
     monkeypatch.setattr(backend, "MAX_COMPLETIONS", 1)
     assert backend.vocabulary(set(), {"biotec"}) == (set(), {})
+
+
+@pytest.mark.unit
+def test_postgres_tsquery_matches_a_word_being_typed_by_its_completions():
+    """GIN collects every match of a prefix in a bitmap before reading it: the terms that
+    begin with the word, when looked up, are matched as they are."""
+    query = parsed("Sax")
+    query.terms[0].completions = ("saxon", "saxony")
+
+    assert PostgresBackend().tsquery(query, any_term=False) == "('sax' | 'saxon' | 'saxony')"
+    query.terms[0].completions = None
+    assert PostgresBackend().tsquery(query, any_term=False) == "('sax' | 'sax':*)"
 
 
 @pytest.mark.unit

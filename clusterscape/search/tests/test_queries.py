@@ -121,9 +121,10 @@ def test_search_matches_the_last_word_as_a_prefix_while_typing(landscape):
 def test_a_long_word_being_typed_finds_every_word_that_begins_with_it(
     landscape, monkeypatch, completions
 ):
-    """Beyond the engine's prefix indexes, SQLite matches the vocabulary's words that begin
-    with the word being typed, or, when there are more than MAX_COMPLETIONS, the prefix
-    itself: the same documents either way."""
+    """Beyond the engine's own prefixes (SQLite's prefix indexes, PostgreSQL's first two
+    letters), the vocabulary's words that begin with the word being typed are matched, or,
+    when there are more than MAX_COMPLETIONS, the prefix itself: the same documents either
+    way."""
     monkeypatch.setattr(type(get_backend()), "MAX_COMPLETIONS", completions)
     indexed_organisation(slug="quixotrikon", name="Quixotrikon Netz", states=("DE-BW",))
     indexed_organisation(slug="quixotaler", name="Quixotaler Forum", states=("DE-BY",))
