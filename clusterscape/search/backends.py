@@ -105,9 +105,9 @@ class SearchBackend:
         (word → budget); the caller checks the distance."""
         raise NotImplementedError
 
-    # The longest prefixes the engine's own prefix indexes answer; a longer word being
-    # typed is matched by the vocabulary's terms that begin with it (see vocabulary). None:
-    # the engine matches every prefix itself.
+    # The longest prefixes the engine matches itself (SQLite: its prefix indexes); a longer
+    # word being typed is matched by the vocabulary's terms that begin with it (see
+    # vocabulary). None: the engine matches every prefix itself.
     PREFIX_INDEX_LENGTH: int | None = None
     # More terms than this beginning with a word: the engine matches its prefix.
     MAX_COMPLETIONS = 50
