@@ -641,12 +641,17 @@ def _candidates_read_in_match(
             sql_params = [*sql_params, *phrase_params]
         unmatched_weight = ""
     if exact_keys:
+        # The few documents the name indexes find are tested for the rest (IS TRUE: no
+        # index answers it), not intersected with a circle's box: the planner took the box
+        # for 100 documents and read it again for this part, 1.6 of 15 ms for "Automobil"
+        # within 50 km of Wuppertal at 100,000 documents, its 19,385 documents for none.
         text_sql, text_params = backend.text_condition(parsed, any_term=any_term)
         matched += (
             f" UNION ALL SELECT d.id AS id, 0.0 AS score, 1 AS exact"
             f"{''.join(f', {expression} AS {name}' for expression, name in selected)}"
             f"{unmatched_weight} "
-            f"FROM search_searchdocument d WHERE {named} AND {where} AND NOT ({text_sql})"
+            f"FROM search_searchdocument d WHERE {named} AND ({where}) IS TRUE "
+            f"AND NOT ({text_sql})"
         )
         sql_params = [*sql_params, *column_params, *exact_keys, *where_params, *text_params]
     sql = (

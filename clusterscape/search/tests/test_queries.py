@@ -248,6 +248,29 @@ def test_geo_radius_around_coordinates(landscape):
     assert slugs("photonics", **{**around_dresden, "radius_km": 200}) == ["optonet"]
 
 
+def test_a_document_named_exactly_is_found_within_a_circle_and_only_there():
+    """A name that is the query but not its words ("its OWL" for "it's OWL") is found
+    through the name indexes; the circle is tested on it as on every match."""
+    paderborn, munich = (51.72, 8.75), (48.14, 11.58)
+    services.store_documents(
+        [
+            *events(
+                1, title="it's OWL", slug="its-owl", latitude=paderborn[0], longitude=paderborn[1]
+            ),
+            *events(1, start=1, title="OWL events", latitude=paderborn[0], longitude=paderborn[1]),
+        ]
+    )
+
+    def near(latitude: float, longitude: float) -> list[str]:
+        found = search(
+            SearchParams(q="its OWL", latitude=latitude, longitude=longitude, radius_km=50)
+        )
+        return [hit.slug for hit in found.hits]
+
+    assert near(*paderborn)[0] == "its-owl"
+    assert "its-owl" not in near(*munich)
+
+
 def test_geo_radius_west_of_greenwich_and_south_of_the_equator():
     """Circles whose boxes span negative coordinates find what lies in them, and only
     that."""
