@@ -80,6 +80,13 @@ BROAD_SAMPLE = 16
 # sample's at SPARSE_LIMIT ("Netze" matches 590,000 of 1,000,000 synthetic documents).
 SPARSE_LIMIT = 16_000
 SPARSE_SAMPLE = 256
+# When no more than this many of the sparse sample's matches pass the filters and the
+# circle, the search is not broad and the denser sample is not read: a word of 60,000
+# matches within a circle of 500 read 4,000 rows of it to learn that (10 ms at 1,000,000
+# documents). A search of 1,000 passing matches goes unnoticed one time in ten (its
+# sparse sample holds 3.9 of them on average) and is read whole, as one of 900 is; of
+# 1,500, one time in fifty.
+SPARSE_SAYS_FEW = 1
 # Every match with a query word in its title is a candidate when there are at most this
 # many by the sample (they are read through the titles' index, a few microseconds each);
 # with more, those in the sample are (a word in the names of thousands: "Netzwerk").
@@ -1005,10 +1012,11 @@ def _broad(
 
         # The sparse sample first; the denser one is read only when the sparse one does
         # not decide (its gate refers to nothing of its own rows: PostgreSQL tests it once,
-        # first).
+        # first). At most SPARSE_SAYS_FEW of the sparse sample's matches pass: not broad.
         sparse_sql, sparse_params = counted(SPARSE_SAMPLE)
         dense_sql, dense_params = counted(
-            BROAD_SAMPLE, gate=f"s.matches * {SPARSE_SAMPLE} <= {SPARSE_LIMIT}"
+            BROAD_SAMPLE,
+            gate=f"s.matches > {SPARSE_SAYS_FEW} AND s.matches * {SPARSE_SAMPLE} <= {SPARSE_LIMIT}",
         )
         probe_sql = (
             f"SELECT s.matches, s.titles, t.matches, t.titles FROM ({sparse_sql}) s, "
