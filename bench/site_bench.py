@@ -35,7 +35,6 @@ import os
 import platform
 import random
 import re
-import secrets
 import shutil
 import signal
 import statistics
@@ -195,8 +194,7 @@ class Server:
 
     def __init__(self, database_url: str, cache_url: str, cached: bool) -> None:
         self.env = {
-            **django_env(database_url),  # DEBUG off
-            "SECRET_KEY": secrets.token_urlsafe(40),
+            **django_env(database_url),  # DEBUG off, a secret key of its own
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_COOKIES": "0",
             "GUNICORN_BIND": f"127.0.0.1:{PORT}",

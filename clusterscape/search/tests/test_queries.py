@@ -261,14 +261,11 @@ def test_a_document_named_exactly_is_found_within_a_circle_and_only_there():
         ]
     )
 
-    def near(latitude: float, longitude: float) -> list[str]:
-        found = search(
-            SearchParams(q="its OWL", latitude=latitude, longitude=longitude, radius_km=50)
-        )
-        return [hit.slug for hit in found.hits]
+    def near(place: tuple[float, float]) -> list[str]:
+        return slugs("its OWL", latitude=place[0], longitude=place[1], radius_km=50)
 
-    assert near(*paderborn)[0] == "its-owl"
-    assert "its-owl" not in near(*munich)
+    assert near(paderborn)[0] == "its-owl"
+    assert "its-owl" not in near(munich)
 
 
 def test_geo_radius_west_of_greenwich_and_south_of_the_equator():
@@ -289,8 +286,7 @@ def test_geo_radius_west_of_greenwich_and_south_of_the_equator():
     )
 
     def near(latitude: float, longitude: float) -> list[str]:
-        found = search(SearchParams(latitude=latitude, longitude=longitude, radius_km=50))
-        return sorted(hit.slug for hit in found.hits)
+        return sorted(slugs(latitude=latitude, longitude=longitude, radius_km=50))
 
     assert near(51.50, -0.12) == ["greenwich", "slough", "westminster"]
     assert near(-33.92, 18.42) == ["cape-town", "stellenbosch"]
