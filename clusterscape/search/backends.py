@@ -84,6 +84,31 @@ class SearchBackend:
 
     # The facet table as joined from documents when counting (see SQLiteBackend).
     FACETS_BY_DOCUMENT = "search_searchfacet f"
+    # Whether the facets of the documents words match are read from their rows
+    # (SearchDocument.facet_keys, which b then carries) rather than looked up by document
+    # in the facets' table: PostgreSQL reads the matching rows anyway; FTS5 gives ids.
+    FACETS_IN_ROW = False
+
+    def facets_of(self, source: str) -> tuple[str, str, str, str]:
+        """How the facets of the documents in source (a CTE) are joined to them: the join,
+        the SQL of a facet's name and of its value, and what to group by to count each
+        value."""
+        if self.FACETS_IN_ROW:
+            key = "f.k"
+            return (
+                f"CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '|' FROM "
+                f"{source}.facet_keys), '|')) AS f(k)",
+                f"split_part({key}, '=', 1)",
+                f"substr({key}, strpos({key}, '=') + 1)",
+                key,
+            )
+        return (
+            f"JOIN {self.FACETS_BY_DOCUMENT} ON f.document_id = {source}.id",
+            "f.name",
+            "f.value",
+            "f.name, f.value",
+        )
+
     # Whether match_sql reads the documents' rows (alias d), so the columns and filters a
     # search needs can be read in the same pass (columns=, where=) rather than by id later.
     MATCH_READS_DOCUMENTS = False
@@ -501,6 +526,7 @@ class PostgresBackend(SearchBackend):
 
     vendor = "postgresql"
     MATCH_READS_DOCUMENTS = True
+    FACETS_IN_ROW = True
     BROAD_SEARCHES = True
     SETTLE_STATEMENTS = ("ANALYZE search_searchdocument", "ANALYZE search_searchfacet")
 

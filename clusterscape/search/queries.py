@@ -33,7 +33,7 @@ from clusterscape.registry.models import Country, Field, Organisation, Programme
 from . import analysis, backends, sources
 from .backends import SearchBackend, get_backend
 from .lexicon import current_analyzer
-from .models import SearchDocument, SearchFacetCount
+from .models import SearchDocument, SearchFacetCount, facet_key
 from .places import KM_PER_DEGREE
 
 FACETS = ("type", "kind", "country", "state", "field", "programme", "round", "size", "language")
@@ -339,18 +339,23 @@ def _facet_clause(
     fenced: bool = False,
     kind_column: bool = False,
     kinds: Sequence[str] | None = None,
+    in_row: bool = False,
 ) -> tuple[str, list]:
     """b restricted to documents with one of the values. Few documents (words matched):
     look each one's facets up (fenced: always, never as a join the planner may choose to
-    hash); many: collect the documents that have the values (only those of the sample, if
-    one is given: see _candidates_sql), of the given kinds only when the type filter is set
-    (kinds). kind_column: b carries the documents' kind (it always does without words)."""
+    hash), or test them in b's facet_keys when it carries them (in_row); many: collect the
+    documents that have the values (only those of the sample, if one is given: see
+    _candidates_sql), of the given kinds only when the type filter is set (kinds).
+    kind_column: b carries the documents' kind (it always does without words)."""
     placeholders = ", ".join(["%s"] * len(values))
     if name == "type" and (kind_column or not per_document):
         # A document's type is its own kind (services._store): tested on its row rather
         # than by collecting every document of the type (the directory's type=organisation
         # is nearly all of them).
         return f"b.kind IN ({placeholders})", [*values]
+    if per_document and in_row:
+        tests = " OR ".join(["strpos(b.facet_keys, %s) > 0"] * len(values))
+        return f"({tests})", [facet_key(name, value) for value in values]
     if per_document:
         # An OFFSET keeps PostgreSQL from turning the test into a join: with the facets'
         # (name, value) pairs under-estimated, it would hash thousands of documents (every
@@ -387,11 +392,13 @@ def _candidates_sql(
     sample: int | None = None,
     title_hits: bool = False,
     broad: Broad | None = None,
+    facet_keys: bool = False,
 ) -> tuple[str, list, bool]:
     """The WITH clause defining b: the ids of matching public documents after the date
     and circle filters, with score and exact-name flag. Also tells whether anything
     narrows b below the whole index (words, dates, circle). broad: a broad search's bounded
-    part of the matches, each with its weight (see BROAD_LIMIT)."""
+    part of the matches, each with its weight (see BROAD_LIMIT). facet_keys: b carries the
+    documents' facet_keys (an engine whose match reads the documents' rows)."""
     # The index holds public documents only (search.services), so "public" needs no test.
     conditions, condition_params = _place_and_dates(params, backend)
     if broad is not None:
@@ -430,6 +437,8 @@ def _candidates_sql(
     if backend.MATCH_READS_DOCUMENTS:
         # read in the same pass: the type filter is tested on it (_facet_clause)
         columns.append(("d.kind", "kind"))
+        if facet_keys:
+            columns.append(("d.facet_keys", "facet_keys"))
         return _candidates_read_in_match(
             parsed, backend, (where, condition_params), (columns, hit_params), exact_keys,
             any_term=any_term, ranked=ranked, b_kind=b_kind, broad=broad,
@@ -974,10 +983,12 @@ def _broad(
     scope = _scope(params)
     kinds = ["(" + " OR ".join(["d.kind = %s"] * len(scope)) + ")"] if scope else []
     title_sql, title_params, selective = title
-    # each of the samples' matches has its facets looked up: they are a 16th or a 256th of
-    # the words' matches, never hashed against every document of a filter's value
+    # each of the samples' matches has its facets tested on its row (PostgreSQL) or looked
+    # up: they are a 16th or a 256th of the words' matches, never hashed against every
+    # document of a filter's value
+    in_row = backend.FACETS_IN_ROW
     clauses = [
-        _facet_clause(name, values, per_document=True, fenced=True, kind_column=True)
+        _facet_clause(name, values, per_document=True, fenced=True, kind_column=True, in_row=in_row)
         for name, values in filters.items()
     ]
     passing = " AND ".join(sql for sql, _params in clauses) or "TRUE"
@@ -989,6 +1000,8 @@ def _broad(
     place = " AND ".join(place_conditions) or "TRUE"
 
     columns = f", {title_sql} AS title, d.kind AS kind, ({place}) AS place"
+    if in_row:
+        columns += ", d.facet_keys AS facet_keys"
     columns_params = [*title_params, *place_params]
     if backend.MATCH_READS_DOCUMENTS:
 
@@ -1086,6 +1099,7 @@ def _ranked_page(
         ranked=False,
         title_hits=True,
         broad=broad,
+        facet_keys=flags is not None and backend.FACETS_IN_ROW,
     )
     limit = [max(RANK_LIMIT, params.offset + params.page_size)]
     candidate_order = _ordering(params.sort, parsed).replace("{t}.score", "{t}.hit")
@@ -1114,9 +1128,10 @@ def _ranked_page(
             "UNION ALL SELECT c.id, c.exact, c.date_start, c.sort_key, 0.0 FROM c "
             "WHERE c.id NOT IN (SELECT id FROM ranked)"
         )
+    in_row = flags is not None and backend.FACETS_IN_ROW
     names = [
-        "id", "exact", "date_start", "sort_key",
-        "hit", *(["weight"] if broad is not None else []),
+        "id", "exact", "date_start", "sort_key", "hit",
+        *(["weight"] if broad is not None else []), *(["facet_keys"] if in_row else []),
     ]  # fmt: skip
     source = "b"
     if flags is not None:
@@ -1161,7 +1176,8 @@ def _ranked_page_with_counts(
     the total and the counts are estimated from the matches in the index's sample (see
     BROAD_LIMIT)."""
     # A broad search's matches are few by construction (its sample's, titles and names):
-    # each one's facets are looked up. The planner cannot tell; it estimates the sample's
+    # each one's facets are looked up (on SQLite; PostgreSQL reads them from the rows
+    # it matched, b's facet_keys, in any case). The planner cannot tell; it estimates the sample's
     # matches as if the sample were the whole index (51,115 where 310 were, at 1,000,000
     # documents) and hashed every document of the filter's value instead (country=DE:
     # 504,157, 255 ms).
@@ -1251,7 +1267,8 @@ def _counts_in_one_pass(
     (named k0, k1, …, selected from b with the documents' ids; the page's f is the
     documents with every flag true) and the counting SELECT over the flagged documents (a
     CTE named flagged), each with its parameters. fenced: each document's facets are
-    looked up, never hashed (see _facet_clause)."""
+    looked up, never hashed (see _facet_clause). On PostgreSQL (FACETS_IN_ROW) the flags
+    and the counts read b's facet_keys instead: no look-up at all."""
     flags, flag_params = [], []
     for index, (name, values) in enumerate(filters.items()):
         flag_sql, flag_sql_params = _facet_clause(
@@ -1260,6 +1277,7 @@ def _counts_in_one_pass(
             per_document=True,
             fenced=fenced,
             kind_column=backend.MATCH_READS_DOCUMENTS,
+            in_row=backend.FACETS_IN_ROW,
         )
         flags.append(f"{flag_sql} AS k{index}")
         flag_params += flag_sql_params
@@ -1273,10 +1291,11 @@ def _counts_in_one_pass(
     sql += f" WHERE {passes()}" if keys else ""
     count_params: list = []
     if params.with_facets:
+        joined, facet_name, facet_value, grouped = backend.facets_of("flagged")
         condition = passes()
         if keys:
             cases = " ".join(f"WHEN %s THEN {passes(skip=index)}" for index in range(len(keys)))
-            condition = f"CASE f.name {cases} ELSE {passes()} END"
+            condition = f"CASE {facet_name} {cases} ELSE {passes()} END"
             count_params += list(filters)
         if len(keys) > 1:
             # A document that fails two filters counts for no facet (not even for one of
@@ -1285,9 +1304,8 @@ def _counts_in_one_pass(
             failed = " + ".join(f"(CASE WHEN {key} THEN 0 ELSE 1 END)" for key in keys)
             condition = f"{failed} <= 1 AND {condition}"
         sql += (
-            " UNION ALL SELECT 'one', f.name, f.value, COUNT(*) FROM flagged "
-            f"JOIN {backend.FACETS_BY_DOCUMENT} ON f.document_id = flagged.id "
-            f"WHERE {condition} GROUP BY f.name, f.value"
+            f" UNION ALL SELECT 'one', {facet_name}, {facet_value}, COUNT(*) FROM flagged "
+            f"{joined} WHERE {condition} GROUP BY {grouped}"
         )
     return "".join(", " + flag for flag in flags), flag_params, sql, count_params
 

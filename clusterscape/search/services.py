@@ -22,7 +22,7 @@ from clusterscape.registry.models import Field, Organisation, ProgrammeMembershi
 from . import analysis, sources
 from .backends import BESIDE_SERVER, get_backend
 from .lexicon import current_analyzer, reset_analyzer
-from .models import SearchDocument
+from .models import SearchDocument, facet_keys
 
 INDEX_CHUNK = 500
 
@@ -180,7 +180,15 @@ DOCUMENT_COLUMNS = (
     "date_end",
     "is_public",
     "updated_at",
+    "facet_keys",
 )
+
+
+def document_facets(document: IndexedDocument) -> list[tuple[str, str]]:
+    """The (name, value) pairs of a document's facet rows: its kind as facet "type" first,
+    each pair once, cut to the columns' lengths."""
+    pairs = dict.fromkeys([("type", document.kind), *document.facets])
+    return [(name[:20], value[:80]) for name, value in pairs]
 
 
 def _row(
@@ -224,6 +232,7 @@ def _row(
         document.date_end,
         True,
         document.updated_at or timezone.now(),
+        facet_keys(document_facets(document)),
     ]
 
 
@@ -282,10 +291,9 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
                 meanwhile=following.first_part,
             )
             facets = [
-                (pk, name[:20], value[:80], document.kind)
+                (pk, name, value, document.kind)
                 for pk, document in zip(ids, chunk, strict=True)
-                # every document has its kind as facet "type"
-                for name, value in dict.fromkeys([("type", document.kind), *document.facets])
+                for name, value in document_facets(document)
             ]
             backend.insert_rows(
                 "search_searchfacet",

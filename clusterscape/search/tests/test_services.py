@@ -4,9 +4,10 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from clusterscape.registry import services as registry_services
-from clusterscape.registry.models import Field, Organisation, State
+from clusterscape.registry.models import Country, Field, Organisation, State
 from clusterscape.search import lexicon, services
 from clusterscape.search.models import SearchDocument, SearchFacet, SearchFacetCount, SearchTerm
 from clusterscape.search.queries import SearchParams, search
@@ -72,6 +73,32 @@ def test_document_carries_facets_of_fields_areas_states_and_programmes():
         ("size", "50-249"),
         ("language", "de"),
     }
+    # the row carries the same facets, which PostgreSQL's searches with words read there
+    keys = SearchDocument.objects.get(object_id=organisation.pk).facet_keys
+    assert (keys[:1], keys[-1:]) == ("|", "|")
+    assert set(keys.strip("|").split("|")) == {f"{name}={value}" for name, value in facets}
+
+
+def facet_keys_by_document() -> dict[int, str]:
+    return dict(SearchDocument.objects.values_list("pk", "facet_keys"))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_gives_documents_indexed_before_it_their_facet_keys():
+    indexed_organisation(fields=("photonics",), states=("DE-TH",), members_sme=40)
+    indexed_organisation(
+        slug="other", country=Country.objects.get(code="FR"), programmes=(("interspin", 2016),)
+    )
+    written = facet_keys_by_document()
+    executor = MigrationExecutor(connection)
+    executor.migrate([("search", "0016_geo_btree_for_sqlite_only")])
+    executor.loader.build_graph()
+    executor.migrate([("search", "0017_facet_keys_in_the_row")])
+
+    assert facet_keys_by_document() == written
+    assert all("|type=organisation|" in keys for keys in written.values())
+    # the full-text structures survive the migration: the documents are still found
+    assert slugs("Photonik") != []
 
 
 def test_update_replaces_the_document():
