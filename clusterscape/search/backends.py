@@ -232,28 +232,6 @@ class SearchBackend:
 
     INSERT_IGNORING = "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING"
 
-    def insert_rows(
-        self,
-        table: str,
-        columns: tuple[str, ...],
-        rows: list[list],
-        *,
-        with_ids: bool = True,
-        meanwhile: Callable[[], object] | None = None,
-    ) -> list[int]:
-        """Insert rows in as few statements as the engine allows. With with_ids, the first
-        column is "id": the rows are given without it, get new ids, and the ids are
-        returned in order. meanwhile: as for write_rows."""
-        if not rows:
-            if meanwhile is not None:
-                meanwhile()
-            return []
-        ids = self.new_ids(table, len(rows)) if with_ids else []
-        if with_ids:
-            rows = [[pk, *row] for pk, row in zip(ids, rows, strict=True)]
-        self.write_rows(table, columns, rows, meanwhile=meanwhile)
-        return ids
-
     def new_ids(self, table: str, count: int) -> list[int]:
         raise NotImplementedError
 

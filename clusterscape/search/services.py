@@ -290,23 +290,31 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
                 ([pk, *row] for pk, row in zip(ids, rows, strict=True)),
                 meanwhile=following.first_part,
             )
-            facets = [
+            # made as they are sent (the server stores the first while the rest are made),
+            # and counted on the way
+            facets = (
                 (pk, name, value, document.kind)
                 for pk, document in zip(ids, chunk, strict=True)
                 for name, value in document_facets(document)
-            ]
-            backend.insert_rows(
+            )
+            backend.write_rows(
                 "search_searchfacet",
                 ("document_id", "name", "value", "kind"),
-                facets,
-                with_ids=False,
+                _counted(facets, counts),
                 meanwhile=following.rest,
             )
-            counts.update((kind, name, value) for _pk, name, value, kind in facets)
             written.extend(ids)
         _add_to_counts(counts)
         backend.add_terms(analyzer.vocabulary(found_words, hyphenated))
     return written
+
+
+def _counted(facets: Iterable[tuple], counts: Counter) -> Iterator[tuple]:
+    """The facet rows (document, name, value, kind), each counted in counts by (kind, name,
+    value) as it passes."""
+    for row in facets:
+        counts[row[3], row[1], row[2]] += 1
+        yield row
 
 
 class _Analysis:
