@@ -486,6 +486,23 @@ def test_own_counts_over_many_documents_passing_the_other_filters_are_estimated(
     assert 40 <= counts(results, "programme")["go-cluster"] <= 250
 
 
+def test_a_filter_most_matches_fail_counts_its_other_values_from_a_sample():
+    bavarian = [("country", "DE"), ("state", "DE-BY")]
+    services.store_documents([*events(2_900), *events(100, start=2_900, facets=bavarian)])
+
+    # sorted by name, every match is read (never a broad search's sample)
+    results = search(SearchParams(q="hydrogen", filters={"state": ["DE-BY"]}, sort="name"))
+
+    # the results and what they hold are counted exactly
+    assert results.total == 100
+    assert counts(results, "state")["DE-BY"] == 100
+    assert counts(results, "country") == {"DE": 100}
+    # the other states are those of the 2,900 matches that fail the filter: a sample
+    assert results.facets_estimated is True
+    assert 1_100 <= counts(results, "state")["DE-SN"] <= 1_800
+    assert 1_100 <= counts(results, "state")["DE-TH"] <= 1_800
+
+
 def test_facet_counts_over_few_matches_are_exact():
     services.store_documents(events(queries.EXACT_FACET_LIMIT))
 
