@@ -90,6 +90,9 @@ def test_postgres_tsquery_matches_a_word_being_typed_by_its_completions():
     query.terms[0].completions = ("saxon", "saxony")
 
     assert PostgresBackend().tsquery(query, any_term=False) == "('sax' | 'saxon' | 'saxony')"
+    # ranked, the word is its prefix again: the same terms, one item for ts_rank_cd
+    ranked = PostgresBackend().tsquery(query, any_term=False, ranking=True)
+    assert ranked == "('sax' | 'sax':*)"
     query.terms[0].completions = None
     assert PostgresBackend().tsquery(query, any_term=False) == "('sax' | 'sax':*)"
 
