@@ -8,6 +8,7 @@ rest of a search (filters, facets, sorting, paging) is plain SQL shared by both
 """
 
 import contextlib
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
@@ -89,24 +90,28 @@ class SearchBackend:
     # in the facets' table: PostgreSQL reads the matching rows anyway; FTS5 gives ids.
     FACETS_IN_ROW = False
 
-    def facets_of(self, source: str) -> tuple[str, str, str, str]:
-        """How the facets of the documents in source (a CTE) are joined to them: the join,
-        the SQL of a facet's name and of its value, and what to group by to count each
-        value."""
+    def facets_of(self, source: str) -> "FacetsJoined":
+        """How the facets of the documents in source (a CTE) are joined to them."""
         if self.FACETS_IN_ROW:
-            key = "f.k"
-            return (
-                f"CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '|' FROM "
-                f"{source}.facet_keys), '|')) AS f(k)",
-                f"split_part({key}, '=', 1)",
-                f"substr({key}, strpos({key}, '=') + 1)",
-                key,
+            return FacetsJoined(
+                join=(
+                    f"CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '|' FROM "
+                    f"{source}.facet_keys), '|')) AS f(k)"
+                ),
+                name="split_part(f.k, '=', 1)",
+                value="substr(f.k, strpos(f.k, '=') + 1)",
+                grouped="f.k",
+                # no text is cut out of each key to test its facet's name
+                named="starts_with(f.k, %s)",
+                name_param="{name}=",
             )
-        return (
-            f"JOIN {self.FACETS_BY_DOCUMENT} ON f.document_id = {source}.id",
-            "f.name",
-            "f.value",
-            "f.name, f.value",
+        return FacetsJoined(
+            join=f"JOIN {self.FACETS_BY_DOCUMENT} ON f.document_id = {source}.id",
+            name="f.name",
+            value="f.value",
+            grouped="f.name, f.value",
+            named="f.name = %s",
+            name_param="{name}",
         )
 
     # Whether match_sql reads the documents' rows (alias d), so the columns and filters a
@@ -839,6 +844,20 @@ def _tsvector_literal_at_limits(parts: list[tuple[list[str], str]]) -> str:
     return " ".join(
         f"'{word}':{','.join(f'{p}{w}' for p, w in numbers)}" for word, numbers in vector.items()
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class FacetsJoined:
+    """The facets of documents, joined to them (SearchBackend.facets_of): the join, the SQL
+    of a facet's name and of its value, what to group by to count each value, and a test
+    that a facet is the one named (named, with the parameter name_param.format(name=…))."""
+
+    join: str
+    name: str
+    value: str
+    grouped: str
+    named: str
+    name_param: str
 
 
 BACKENDS = {backend.vendor: backend for backend in (SQLiteBackend, PostgresBackend)}

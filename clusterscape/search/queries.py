@@ -1315,12 +1315,16 @@ def _counts_in_one_pass(
     sql += f" WHERE {passes()}" if keys else ""
     count_params: list = []
     if params.with_facets:
-        joined, facet_name, facet_value, grouped = backend.facets_of("flagged")
+        facets = backend.facets_of("flagged")
         condition = passes()
         if keys:
-            cases = " ".join(f"WHEN %s THEN {passes(skip=index)}" for index in range(len(keys)))
-            condition = f"CASE {facet_name} {cases} ELSE {passes()} END"
-            count_params += list(filters)
+            # (a document passing every filter counts for each of its values, whatever the
+            # facet: tested first, its facets' names are not looked at)
+            cases = " ".join(
+                f"WHEN {facets.named} THEN {passes(skip=index)}" for index in range(len(keys))
+            )
+            condition = f"({passes()} OR CASE {cases} ELSE FALSE END)"
+            count_params += [facets.name_param.format(name=name) for name in filters]
         if len(keys) > 1:
             # A document that fails two filters counts for no facet (not even for one of
             # theirs): its facets are not read. Of 5,380 matches of "energie" with a state
@@ -1328,9 +1332,9 @@ def _counts_in_one_pass(
             failed = " + ".join(f"(CASE WHEN {key} THEN 0 ELSE 1 END)" for key in keys)
             condition = f"{failed} <= 1 AND {condition}"
         sql += (
-            f" UNION ALL SELECT 'one', {facet_name}, {facet_value}, "
+            f" UNION ALL SELECT 'one', {facets.name}, {facets.value}, "
             f"COUNT(*) FILTER (WHERE {passes()}), COUNT(*) FILTER (WHERE NOT {passes()}) "
-            f"FROM flagged {joined} WHERE {condition} GROUP BY {grouped}"
+            f"FROM flagged {facets.join} WHERE {condition} GROUP BY {facets.grouped}"
         )
     return "".join(", " + flag for flag in flags), flag_params, sql, count_params
 
