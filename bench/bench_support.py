@@ -75,9 +75,22 @@ def drop_database(backend: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
+def cpu_model() -> str:
+    """The processor's model name (/proc/cpuinfo): the machines this runs on differ, and
+    so do their numbers."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return ""
+    for line in lines:
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return ""
+
+
 def machine(connection) -> dict:
-    """Cores, Python, database version, system, and the load when the numbers were taken
-    (other work on the machine skews latencies)."""
+    """Cores, processor, Python, database version, system, and the load when the numbers
+    were taken (other work on the machine skews latencies)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT sqlite_version()")
@@ -87,6 +100,7 @@ def machine(connection) -> dict:
             version = f"PostgreSQL {cursor.fetchone()[0]}"
     return {
         "cores": os.cpu_count(),
+        "cpu": cpu_model(),
         "python": platform.python_version(),
         "database": version,
         "system": platform.platform(terse=True),

@@ -46,7 +46,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench_support import production_environment
+from bench_support import cpu_model, production_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -395,15 +395,10 @@ def parse_hey(output: str) -> dict:
 
 
 def machine() -> dict:
-    cpu = ""
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
     memory = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
     return {
         "cpus": os.cpu_count(),
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "memory_gb": round(int(memory.group(1)) / 2**20) if memory else None,
         "python": platform.python_version(),
         "load_average_1min": os.getloadavg()[0],
