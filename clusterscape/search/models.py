@@ -100,9 +100,10 @@ def facet_key(name: str, value: str) -> str:
 
 
 def facet_keys(facets: Iterable[tuple[str, str]]) -> str:
-    """SearchDocument.facet_keys of a document with these facets (name, value)."""
-    keys = "|".join(f"{name}={value.replace('|', '/')}" for name, value in facets)
-    return f"|{keys}|" if keys else ""
+    """SearchDocument.facet_keys of a document with these facets (name, value): each key
+    without its closing bar, which the next one opens."""
+    keys = "".join(facet_key(name, value)[:-1] for name, value in facets)
+    return f"{keys}|" if keys else ""
 
 
 class SearchFacet(models.Model):
