@@ -118,6 +118,38 @@ def test_every_title_match_of_a_broad_search_is_a_candidate():
     assert [hit.title for hit in results.hits[:30]] == ["Hydrogen Valley"] * 30
 
 
+def test_every_title_with_the_phrase_of_a_broad_phrase_search_is_a_candidate():
+    """The phrase in the title, not its words apart ("Valley of hydrogen"), leads."""
+    services.store_documents(
+        events(MATCHES, title="Valley of hydrogen", body="A hydrogen valley meets.")
+    )
+    # (not named exactly: those are found by name)
+    title = "Days of the Hydrogen Valley"
+    services.store_documents(events(30, start=MATCHES, title=title, body="Electrolysers."))
+    titled = SearchDocument.objects.filter(title=title)
+    assert len([document for document in titled if not in_sample(document.id)]) > 20
+
+    results = search(SearchParams(q='"hydrogen valley"', page_size=40))
+
+    assert results.total_estimated is True
+    assert [hit.title for hit in results.hits[:30]] == [title] * 30
+    assert results.hits[30].title == "Valley of hydrogen"
+
+
+@postgresql_plans
+def test_the_titles_with_a_phrase_are_read_through_their_trigram_index():
+    """queries.TITLE_KEY and the index of migration search 0018 must read alike, or a broad
+    search reads every match's title."""
+    services.store_documents(
+        events(MATCHES, title="Valley of hydrogen", body="A hydrogen valley meets.")
+    )
+    get_backend().settle()
+
+    plans = explained(SearchParams(q='"hydrogen valley"'), broad=True)
+
+    assert any("Bitmap Index Scan on search_doc_title_joined_trgm" in plan for plan in plans), plans
+
+
 def test_an_exact_name_leads_a_broad_search():
     services.store_documents(events(MATCHES))
     services.store_documents(
