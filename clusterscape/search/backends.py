@@ -308,6 +308,10 @@ class SearchBackend:
     # reads (PostgreSQL's sample index is only chosen over a table it knows is large).
     SETTLE_STATEMENTS: tuple[str, ...] = ()
 
+    def estimated_rows(self, sql: str, params: list) -> float:
+        """How many rows the planner expects a statement to return (it is not run)."""
+        raise NotImplementedError
+
     def settle(self) -> None:
         with connection.cursor() as cursor:
             for statement in self.SETTLE_STATEMENTS:
@@ -532,6 +536,12 @@ class PostgresBackend(SearchBackend):
     FACETS_IN_ROW = True
     BROAD_SEARCHES = True
     SETTLE_STATEMENTS = ("ANALYZE search_searchdocument", "ANALYZE search_searchfacet")
+
+    def estimated_rows(self, sql: str, params: list) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            (plan,) = cursor.fetchone()
+        return float(plan[0]["Plan"]["Plan Rows"])
 
     def box_condition(
         self, latitudes: tuple[float, float], longitudes: tuple[float, float]

@@ -150,6 +150,41 @@ def test_the_titles_with_a_phrase_are_read_through_their_trigram_index():
     assert any("Bitmap Index Scan on search_doc_title_joined_trgm" in plan for plan in plans), plans
 
 
+@postgresql_plans
+def test_many_titles_with_a_form_are_read_where_the_title_and_text_indexes_agree(monkeypatch):
+    """When the planner expects many titles to hold a query word's form ("medi" of "Medien"
+    in every "Medizintechnik", queries.TITLES_INTERSECTED), the titles' trigram index is
+    intersected with the text index rather than the text tested on each title it finds;
+    the same titles lead either way."""
+    services.store_documents(events(MATCHES))
+    title = "Days of Hydrogen Valley"
+    services.store_documents(events(30, start=MATCHES, title=title, body="Electrolysers."))
+    # "hydrog" is in their titles without spaces, but they do not match "hydrogen"
+    services.store_documents(
+        events(2 * MATCHES, start=2 * MATCHES, title="Hydro Geology Lab", body="Rocks.")
+    )
+    get_backend().settle()
+    params = SearchParams(q="hydrogen", page_size=40)
+    monkeypatch.setattr(queries, "TITLES_INTERSECTED", float("inf"))
+    tested = search(params)
+    tested_plans = explained(params, broad=True)
+    monkeypatch.setattr(queries, "TITLES_INTERSECTED", 0)
+    intersected = search(params)
+    intersected_plans = explained(params, broad=True)
+
+    assert [hit.title for hit in intersected.hits[:30]] == [title] * 30
+    assert [hit.slug for hit in intersected.hits] == [hit.slug for hit in tested.hits]
+    # tested: the titles the trigram index finds, the text tested on each (IS TRUE: no
+    # index answers it); intersected: the text index may answer for the titles too
+    assert "search_doc_title_joined_trgm" in "\n".join(tested_plans)
+    assert texts_tested_on_rows(intersected_plans) == texts_tested_on_rows(tested_plans) - 1
+    assert "search_doc_kind_vector" in "\n".join(intersected_plans)
+
+
+def texts_tested_on_rows(plans: list[str]) -> int:
+    return sum(plan.count("::tsquery) IS TRUE)") for plan in plans)
+
+
 def test_an_exact_name_leads_a_broad_search():
     services.store_documents(events(MATCHES))
     services.store_documents(
