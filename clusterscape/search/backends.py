@@ -18,7 +18,6 @@ from django.db import connection
 from clusterscape.core.routers import read_connection
 
 from . import analysis
-from .analysis import word_forms
 from .models import SearchTerm, SearchTermKey
 
 SAFE_TERM_RE = re.compile(r"[a-z0-9]+")
@@ -27,10 +26,6 @@ TERM_CHUNK = 500
 # (SearchBackend.ANALYSE_AHEAD).
 THREAD = "thread"
 BESIDE_SERVER = "beside server"
-# The title candidates of a broad search that FTS5's name columns find (SQLiteBackend.
-# match_sql's titled): those with a word of the query, those with every word of a phrase.
-TITLED_WORDS = "words"
-TITLED_PHRASES = "phrases"
 
 
 def fetch(model: type, sql: str, params: list, settings: dict[str, str]) -> list[tuple]:
@@ -355,7 +350,7 @@ class SQLiteBackend(SearchBackend):
         *,
         any_term: bool,
         names_only: bool = False,
-        titled: str = "",
+        titled: bool = False,
     ) -> str:
         columns = self.NAME_COLUMNS if names_only else self.TERM_COLUMNS
         clauses = [self._group(term, columns) for term in query.terms if term.match_forms()]
@@ -363,27 +358,13 @@ class SQLiteBackend(SearchBackend):
             safe = [word for word in phrase if SAFE_TERM_RE.fullmatch(word)]
             clauses.append(f'phrase_terms : "{" ".join(safe)}"')
         expression = (" OR " if any_term else " AND ").join(f"({clause})" for clause in clauses)
-        if titled == TITLED_WORDS:
+        if titled:
             # and one of the words (in any of its forms) in the title or the short name
             named = [
                 self._group(term, self.NAME_COLUMNS) for term in query.terms if term.match_forms()
             ]
-        elif titled == TITLED_PHRASES:
-            # and every word of a phrase, in any order: the name columns hold each word's
-            # forms, not their order, which the caller tests on the title
-            named = [
-                " AND ".join(
-                    f"({self._group(analysis.Term(word, word_forms(word)), self.NAME_COLUMNS)})"
-                    for word in phrase
-                    if analysis.is_indexed_word(word)
-                )
-                for phrase in query.phrases
-            ]
-        else:
-            named = []
-        named = [clause for clause in named if clause]
-        if named:
-            expression = f"({expression}) AND ({' OR '.join(f'({n})' for n in named)})"
+            if named:
+                expression = f"({expression}) AND ({' OR '.join(f'({n})' for n in named)})"
         return expression
 
     def match_sql(
@@ -393,11 +374,10 @@ class SQLiteBackend(SearchBackend):
         any_term: bool,
         names_only: bool = False,
         ranked: bool = True,
-        titled: str = "",
+        titled: bool = False,
     ) -> tuple[str, list]:
-        """As SearchBackend.match_sql; titled (a broad search's title candidates): only the
-        matches with one of the query's words in the title or the short name
-        (TITLED_WORDS), or every word of one of its phrases (TITLED_PHRASES)."""
+        """As SearchBackend.match_sql; titled: only the matches with one of the query's
+        words in the title or the short name (a broad search's title candidates)."""
         weights = ", ".join(str(weight) for weight in self.WEIGHTS)
         score = f"-bm25(search_fts, {weights})" if ranked else "0.0"
         sql = f"SELECT rowid AS id, {score} AS score FROM search_fts WHERE search_fts MATCH %s"

@@ -118,6 +118,10 @@ def test_every_title_match_of_a_broad_search_is_a_candidate():
     assert [hit.title for hit in results.hits[:30]] == ["Hydrogen Valley"] * 30
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's name columns hold words, not phrases: its phrase titles are the sample's",
+)
 def test_every_title_with_the_phrase_of_a_broad_phrase_search_is_a_candidate():
     """The phrase in the title, not its words apart ("Valley of hydrogen"), leads."""
     services.store_documents(
