@@ -18,7 +18,7 @@ from django.db import connection
 from clusterscape.core.routers import read_connection
 
 from . import analysis
-from .models import SearchTerm, SearchTermKey
+from .models import SearchDocument, SearchTerm, SearchTermKey
 
 SAFE_TERM_RE = re.compile(r"[a-z0-9]+")
 TERM_CHUNK = 500
@@ -518,9 +518,8 @@ class PostgresBackend(SearchBackend):
     SETTLE_STATEMENTS = ("ANALYZE search_searchdocument", "ANALYZE search_searchfacet")
 
     def estimated_rows(self, sql: str, params: list) -> float:
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            (plan,) = cursor.fetchone()
+        # (where the searches read: a replica, if there is one)
+        ((plan,),) = fetch(SearchDocument, f"EXPLAIN (FORMAT JSON) {sql}", params, {})
         return float(plan[0]["Plan"]["Plan Rows"])
 
     def box_condition(

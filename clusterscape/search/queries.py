@@ -92,13 +92,14 @@ SPARSE_SAYS_FEW = 1
 # with more, those in the sample are (a word in the names of thousands: "Netzwerk").
 TITLE_LIMIT = 600
 # A broad search's titles are read where the titles' trigram index and the text index
-# agree (a BitmapAnd) when the planner expects that many times more titles to hold a query
-# word's form than there are matches: "medi", the stem of "Medien", is in 39,211 of
-# 1,000,000 synthetic titles ("Medizintechnik"), of which 21 matched "Medien" within 50 km
-# of a city; testing the text on each of them took 263 ms, the intersection 15. Where the
-# titles are fewer, testing them is the faster way: intersecting reads the text index's
-# every match, and tests the text (decompressing each vector) before the title on the
-# documents both indexes hold ("Maschinenbau": 61 ms against 53).
+# agree (the planner may intersect them) when the planner expects at least this many
+# titles holding a query word's form for each match of the search: "medi", the stem of
+# "Medien", is in 39,211 of 1,000,000 synthetic titles ("Medizintechnik"), of which 21
+# matched "Medien" within 50 km of a city; testing the text on each title took the
+# statement 263 ms, 18 with the indexes intersected. Where the titles are fewer, testing
+# them is the faster way: intersecting reads every match of the text index, and tests the
+# text (decompressing each vector) before the title on the documents both indexes hold
+# ("Maschinenbau": 61 ms against 53).
 TITLES_INTERSECTED = 0.5
 # The shortest form the titles' trigram index is asked for.
 MIN_TITLE_PATTERN = 4
@@ -106,7 +107,9 @@ MIN_TITLE_PATTERN = 4
 # search 0018): a phrase's words keep their order there ("mechanicalengineering"), where
 # trigrams of the title with its spaces are taken word by word, so that the index found
 # every title holding both words ("Mechanical and plant engineering": 7,772 titles for
-# none at 1,000,000 documents). A word is tested as a part of it, as it was of the title.
+# none at 1,000,000 documents). A word is tested as a part of it, as it was of the title,
+# and may now span two of its words ("hydrog" in "Hydro Geology"): such a title counts as
+# holding the word where the text matches it.
 TITLE_KEY = "replace(d.sort_key, ' ', '')"
 
 
