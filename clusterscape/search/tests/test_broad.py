@@ -178,11 +178,10 @@ def test_many_titles_with_a_form_are_read_where_the_title_and_text_indexes_agree
 
     assert [hit.title for hit in intersected.hits[:30]] == [title] * 30
     assert [hit.slug for hit in intersected.hits] == [hit.slug for hit in tested.hits]
-    # tested: the titles the trigram index finds, the text tested on each (IS TRUE: no
-    # index answers it); intersected: the text index may answer for the titles too
-    assert "search_doc_title_joined_trgm" in "\n".join(tested_plans)
+    # tested: the text tested on each title found (IS TRUE: no index answers it);
+    # intersected: the title part's text condition is one an index may answer (which
+    # indexes the planner then reads is its choice)
     assert texts_tested_on_rows(intersected_plans) == texts_tested_on_rows(tested_plans) - 1
-    assert "search_doc_kind_vector" in "\n".join(intersected_plans)
 
 
 def texts_tested_on_rows(plans: list[str]) -> int:
