@@ -714,15 +714,15 @@ def _title_hits(parsed: analysis.ParsedQuery) -> tuple[str, list]:
                 + " THEN 1 ELSE 0 END)"
             )
             params += [f"%{form}%" for form in forms]
-    for pattern in _phrase_patterns(parsed):
+    for joined in _joined_phrases(parsed):
         parts.append(f"(CASE WHEN {TITLE_KEY} LIKE %s THEN 1 ELSE 0 END)")
-        params.append(pattern)
+        params.append(f"%{joined}%")
     return (" + ".join(parts) or "0"), params
 
 
-def _phrase_patterns(parsed: analysis.ParsedQuery) -> list[str]:
-    """The LIKE patterns of TITLE_KEY holding each phrase of the query."""
-    return [f"%{''.join(phrase)}%" for phrase in parsed.phrases]
+def _joined_phrases(parsed: analysis.ParsedQuery) -> list[str]:
+    """Each phrase of the query as TITLE_KEY holds it: its words without spaces."""
+    return ["".join(phrase) for phrase in parsed.phrases]
 
 
 def _shortest_parts(forms: set[str]) -> list[str]:
@@ -981,13 +981,12 @@ def _title_condition(parsed: analysis.ParsedQuery) -> tuple[str, list, bool] | N
     patterns: list[str] = []
     for term in parsed.terms:
         patterns += _shortest_parts({*term.match_forms(), *([term.word] if term.prefix else [])})
-    patterns = [f"%{pattern}%" for pattern in patterns] + _phrase_patterns(parsed)
+    patterns += _joined_phrases(parsed)
     if not patterns:
         return None
     condition = " OR ".join([f"{TITLE_KEY} LIKE %s"] * len(patterns))
-    # (each pattern is wrapped in two %)
-    selective = min(len(pattern) for pattern in patterns) >= MIN_TITLE_PATTERN + 2
-    return f"({condition})", patterns, selective
+    selective = min(len(pattern) for pattern in patterns) >= MIN_TITLE_PATTERN
+    return f"({condition})", [f"%{pattern}%" for pattern in patterns], selective
 
 
 def _broad(
