@@ -50,6 +50,10 @@ def test_wrong_password_is_a_clear_error_without_javascript_in_german(page_witho
     page.get_by_label("Passwort").fill("wrong")
     page.get_by_role("button", name="Anmelden").click()
 
-    error = page.locator(".errorlist, [role=alert]").first
+    # The POST hashes a password; wait for the answer rather than look at the old page.
+    error = page.get_by_role("alert").filter(
+        has_text="E-Mail-Adresse, Benutzername oder Passwort sind nicht richtig."
+    )
+    error.wait_for()
     assert error.is_visible()
     assert page.locator("html").get_attribute("lang") == "de"
