@@ -74,7 +74,7 @@ def test_register_request_accept_and_both_agendas(brokerage, page):
     assert page.locator("h1").inner_text().startswith("Set up the meetings at")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Change").first.click()
-    assert page.locator("h1").inner_text() == "Change a meeting day"
+    page.get_by_role("heading", name="Change a meeting day", level=1).wait_for()
     assert_no_axe_violations(page)
 
     sign_in(page, brokerage.alice)
@@ -108,5 +108,5 @@ def test_register_request_accept_and_both_agendas(brokerage, page):
         == 1
     )
     page.get_by_role("link", name="Withdraw the registration").click()
-    assert page.locator("h1").inner_text() == "Withdraw the registration"
+    page.get_by_role("heading", name="Withdraw the registration", level=1).wait_for()
     assert_no_axe_violations(page)
