@@ -119,7 +119,7 @@ class SearchBackend:
     MATCH_READS_DOCUMENTS = False
     # Whether broad searches read a sample of their matches (search.queries.BROAD_LIMIT):
     # PostgreSQL through text indexes of its samples and a trigram index of the titles
-    # (migration search 0014), SQLite by the hashed ids FTS5 gives before any match is
+    # (migration search 0018), SQLite by the hashed ids FTS5 gives before any match is
     # joined to its row.
     BROAD_SEARCHES = False
     # How the documents of the next chunk are analysed while a chunk is written

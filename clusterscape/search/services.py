@@ -186,9 +186,13 @@ DOCUMENT_COLUMNS = (
 
 def document_facets(document: IndexedDocument) -> list[tuple[str, str]]:
     """The (name, value) pairs of a document's facet rows: its kind as facet "type" first,
-    each pair once, cut to the columns' lengths."""
-    pairs = dict.fromkeys([("type", document.kind), *document.facets])
-    return [(name[:20], value[:80]) for name, value in pairs]
+    each pair once, cut to the columns' lengths, a bar in a value a slash as in the row's
+    facet_keys (which PostgreSQL counts from: both backends count the same values)."""
+    pairs = dict.fromkeys(
+        (name[:20], value[:80].replace("|", "/"))
+        for name, value in [("type", document.kind), *document.facets]
+    )
+    return list(pairs)
 
 
 def _row(
@@ -410,16 +414,16 @@ def _delete_documents(kind: str, object_ids: list[int], *, update_counts: bool =
         ids = [pk for (pk,) in cursor.fetchall()]
         if not ids:
             return Counter()
-        placeholders = ", ".join(["%s"] * len(ids))
+        in_ids = f"IN ({', '.join(['%s'] * len(ids))})"
+        # one statement removes the facets and tells which values they had
         cursor.execute(
-            "SELECT name, value, COUNT(*) FROM search_searchfacet "  # noqa: S608
-            f"WHERE document_id IN ({placeholders}) GROUP BY name, value",
+            f"DELETE FROM search_searchfacet WHERE document_id {in_ids} RETURNING name, value",  # noqa: S608
             ids,
         )
-        removed = Counter({(kind, name, value): -count for name, value, count in cursor.fetchall()})
+        removed = Counter()
+        for name, value in cursor.fetchall():
+            removed[kind, name, value] -= 1
         removed[REMOVED] = len(ids)
-        in_ids = f"IN ({placeholders})"
-        cursor.execute(f"DELETE FROM search_searchfacet WHERE document_id {in_ids}", ids)  # noqa: S608
         cursor.execute(f"DELETE FROM search_searchdocument WHERE id {in_ids}", ids)  # noqa: S608
     if update_counts:
         _add_to_counts(removed)

@@ -213,6 +213,37 @@ def test_vocabulary_holds_whole_words_and_forms():
     assert terms["nord"] is True
 
 
+def test_writing_a_document_again_replaces_odd_facet_values_and_their_counts():
+    """A value with a bar, or longer than the column, is stored as the row's facet_keys
+    hold it (PostgreSQL counts from those), and removed with its document."""
+    long_value = "x" * 120
+    document = services.IndexedDocument(
+        kind="event",
+        object_id=7,
+        slug="fair",
+        title="Fair",
+        facets=[("field", "a|b"), ("programme", long_value), ("field", "photonics")],
+        updated_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    )
+    services.store_documents([document])
+    stored = set(SearchFacet.objects.values_list("name", "value"))
+    assert stored == {
+        ("type", "event"),
+        ("field", "a/b"),
+        ("programme", "x" * 80),
+        ("field", "photonics"),
+    }
+
+    services.store_documents([document])  # written again: the old rows go
+    assert set(SearchFacet.objects.values_list("name", "value")) == stored
+    assert SearchFacet.objects.count() == len(stored)
+    assert SearchFacetCount.objects.get(kind="event", name="field", value="a/b").count == 1
+
+    services.unindex("event", 7)
+    assert not SearchFacet.objects.exists()
+    assert not SearchFacetCount.objects.filter(count__gt=0).exists()
+
+
 def test_store_documents_indexes_dated_documents_of_other_kinds():
     written = services.store_documents(
         [
