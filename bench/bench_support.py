@@ -98,6 +98,10 @@ def machine(connection) -> dict:
         else:
             cursor.execute("SHOW server_version")
             version = f"PostgreSQL {cursor.fetchone()[0]}"
+            # The server's page cache: at 1,000,000 documents (5 GB) it changes the slowest
+            # searches, as docs/deploy.md says.
+            cursor.execute("SHOW shared_buffers")
+            version += f", shared_buffers {cursor.fetchone()[0]}"
     return {
         "cores": os.cpu_count(),
         "cpu": cpu_model(),

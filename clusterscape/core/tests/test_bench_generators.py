@@ -93,3 +93,18 @@ def test_generators_accept_bench_databases(monkeypatch, name):
     monkeypatch.setitem(connection.settings_dict, "NAME", name)
 
     bench_support.check_bench_database()
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_a_benchmark_report_names_the_database_and_its_page_cache():
+    """A latency at 1,000,000 documents means little without the server's page cache."""
+    from django.db import connection
+
+    described = bench_support.machine(connection)["database"]
+
+    if connection.vendor == "postgresql":
+        assert described.startswith("PostgreSQL ")
+        assert ", shared_buffers " in described
+    else:
+        assert described.startswith("SQLite 3.")
