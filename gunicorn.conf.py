@@ -59,3 +59,11 @@ def pre_fork(server, worker) -> None:
     the garbage collector leaves it out of its passes (each full pass then walks only what
     the worker itself made, and the pages stay shared between the workers)."""
     gc.freeze()
+
+
+def post_fork(server, worker) -> None:
+    """In each worker, after the fork: the search's analyzer is read from the database
+    before the first request (clusterscape.core.warmup; the master loaded the code)."""
+    from clusterscape.core import warmup
+
+    warmup.load_search_analyzer()
