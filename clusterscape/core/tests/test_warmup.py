@@ -57,10 +57,19 @@ def test_importing_the_app_loads_every_view_and_the_url_tables_of_both_languages
     assert done.stdout.strip() == "[]"  # nothing of the app left to import
 
 
+@pytest.fixture
+def fresh_analyzer():
+    """No analyzer before the test, and none of its (empty) taxonomy after it."""
+    lexicon.reset_analyzer()
+    yield
+    lexicon.reset_analyzer()
+
+
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_each_worker_builds_the_search_analyzer_before_its_first_search(monkeypatch):
-    lexicon.reset_analyzer()
+def test_each_worker_builds_the_search_analyzer_before_its_first_search(
+    monkeypatch, fresh_analyzer
+):
     post_fork = runpy.run_path(str(GUNICORN_CONF))["post_fork"]
 
     post_fork(None, None)
