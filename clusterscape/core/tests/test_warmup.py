@@ -66,7 +66,7 @@ def fresh_analyzer():
 
 
 @pytest.mark.integration
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_worker_builds_the_search_analyzer_before_its_first_search(
     monkeypatch, fresh_analyzer
 ):
