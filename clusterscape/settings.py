@@ -196,6 +196,9 @@ else:
 # them at once. Without Redis each worker process has its own cache and hears only of its own
 # writes, so the default there is short. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 60)
+# Where the processes of this machine learn that the taxonomy's labels changed, so that each
+# builds its search analyzer again (search.lexicon; with Redis the cache tells them too).
+SEARCH_LEXICON_GENERATION_FILE = VAR_DIR / "search-lexicon-generation"
 
 # Background work (e-mails, index rebuilds) through Django's task framework (django-tasks):
 # by default a queue in the database, worked off by `manage.py db_worker` (a Procfile

@@ -2,9 +2,13 @@
 and built again when the taxonomy's labels change anywhere (`lexicon_changed`)."""
 
 import contextlib
+import logging
+import os
 import threading
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -13,8 +17,13 @@ from clusterscape.registry.models import Field
 
 from . import analysis
 
-# The generation of the taxonomy's labels, in the cache every process shares (Redis); a
-# process compares it with the one its analyzer was built for at most every CHECK_SECONDS.
+logger = logging.getLogger(__name__)
+
+# The generation of the taxonomy's labels, in the cache every process shares (Redis) and in
+# a file every process of the machine shares (var/): without Redis each process's cache is
+# its own, and a label edited in one gunicorn worker reached the others only when gunicorn
+# replaced them. A process compares both with those its analyzer was built for at most
+# every CHECK_SECONDS.
 GENERATION_KEY = "search:lexicon-generation"
 CHECK_SECONDS = 10.0
 
@@ -60,12 +69,35 @@ def lexicon_changed() -> None:
 
 def _next_generation() -> None:
     reset_analyzer()
+    generation = str(time.time_ns())
     with contextlib.suppress(*CACHE_ERRORS):
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        cache.set(GENERATION_KEY, generation, timeout=None)
+    path = generation_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written = path.with_name(f"{path.name}.{os.getpid()}")
+        written.write_text(generation, encoding="ascii")
+        written.replace(path)  # whole, never half-written, for a process reading it
+    except OSError as error:
+        logger.warning("search: the lexicon's generation was not written to %s: %s", path, error)
+
+
+def generation_file() -> Path:
+    return Path(settings.SEARCH_LEXICON_GENERATION_FILE)
 
 
 def _generation() -> object:
+    """The generation in the shared cache and in the machine's file, as a pair; a cache
+    that is down, or a file that cannot be read, keeps its part of the last one seen."""
+    before = _built_for if isinstance(_built_for, tuple) else (None, None)
     try:
-        return cache.get(GENERATION_KEY)
+        shared = cache.get(GENERATION_KEY)
     except CACHE_ERRORS:
-        return _built_for  # a cache that is down changes nothing
+        shared = before[0]
+    try:
+        on_disk = generation_file().read_text(encoding="ascii")
+    except FileNotFoundError:
+        on_disk = None
+    except OSError:
+        on_disk = before[1]
+    return (shared, on_disk)

@@ -2,6 +2,7 @@ import datetime
 import threading
 
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -420,10 +421,13 @@ def test_reindexing_a_renamed_value_writes_the_documents_that_carry_it():
 @pytest.mark.integration
 @pytest.mark.django_db
 def test_every_process_builds_its_analyzer_again_when_the_taxonomy_changes(
-    monkeypatch, django_capture_on_commit_callbacks
+    monkeypatch, django_capture_on_commit_callbacks, settings, tmp_path
 ):
     """A field's labels are the compound lexicon: an edit in one process reaches the
-    others through the shared cache's generation (checked every CHECK_SECONDS)."""
+    others through the shared cache's generation (checked every CHECK_SECONDS), on
+    another machine too (no file shared: the machine's file cannot be written here)."""
+    (tmp_path / "a-file").write_text("")
+    settings.SEARCH_LEXICON_GENERATION_FILE = tmp_path / "a-file" / "generation"
     monkeypatch.setattr(lexicon, "CHECK_SECONDS", 0.0)
     lexicon.reset_analyzer()
     before = lexicon.current_analyzer()
@@ -443,3 +447,52 @@ def test_every_process_builds_its_analyzer_again_when_the_taxonomy_changes(
     after = lexicon.current_analyzer()
     assert after is not before
     assert "zorbel" in after.word_terms("zorbelnetzwerk")
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_a_label_edited_in_another_worker_without_a_shared_cache_reaches_this_one(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """Without Redis each gunicorn worker's cache is its own: the workers of one machine
+    learn of an edit from the generation file (var/), within CHECK_SECONDS."""
+    monkeypatch.setattr(lexicon, "CHECK_SECONDS", 0.0)
+    lexicon.reset_analyzer()
+    before = lexicon.current_analyzer()
+    Field.objects.create(slug="zorbel", name_de="Zorbel", name_en="Zorbel")
+
+    # the other worker: a cache of its own, and its own analyzer reset, not this one's
+    this_process = lexicon.cache, lexicon.reset_analyzer
+    monkeypatch.setattr(lexicon, "cache", LocMemCache("another-worker", {}))
+    monkeypatch.setattr(lexicon, "reset_analyzer", lambda: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        lexicon.lexicon_changed()
+    monkeypatch.setattr(lexicon, "cache", this_process[0])
+    monkeypatch.setattr(lexicon, "reset_analyzer", this_process[1])
+
+    after = lexicon.current_analyzer()
+    assert after is not before
+    assert "zorbel" in after.word_terms("zorbelnetzwerk")
+    # and once built, it is kept while nothing changes
+    assert lexicon.current_analyzer() is after
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_a_generation_file_that_cannot_be_written_is_logged_and_the_edit_stands(
+    django_capture_on_commit_callbacks, settings, tmp_path, caplog
+):
+    (tmp_path / "a-file").write_text("")
+    settings.SEARCH_LEXICON_GENERATION_FILE = tmp_path / "a-file" / "generation"
+    lexicon.reset_analyzer()
+    before = lexicon.current_analyzer()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Field.objects.create(slug="zorbel", name_de="Zorbel", name_en="Zorbel")
+        lexicon.lexicon_changed()
+
+    assert Field.objects.filter(slug="zorbel").exists()
+    assert "the lexicon's generation was not written" in caplog.text
+    # this process builds its analyzer again at once all the same
+    assert "zorbel" in lexicon.current_analyzer().word_terms("zorbelnetzwerk")
+    assert lexicon.current_analyzer() is not before
