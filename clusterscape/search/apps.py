@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 — registers them
         from .models import SearchDocument
         from .services import organisation_documents
         from .sources import Source, register
