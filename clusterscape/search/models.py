@@ -109,6 +109,11 @@ def facet_keys(facets: Iterable[tuple[str, str]]) -> str:
 class SearchFacet(models.Model):
     """One value of a multi-valued facet of a document (state DE-SN, field photonics, …)."""
 
+    # A document's values are distinct by construction (search.services), so they are the
+    # key: its index finds a document's values for the counts, and no id of their own
+    # is numbered and indexed for about ten rows a document (migration 0019: PostgreSQL's
+    # work to store 30,000 documents into an index of 100,000 fell by 9 %).
+    pk = models.CompositePrimaryKey("document_id", "name", "value")
     # No constraint in the database: search.services writes and removes a document's facets
     # with it in one transaction, and the index is rebuilt from the registry at will. The
     # constraint's deferred check cost about 10 microseconds per facet row at each commit
@@ -127,14 +132,12 @@ class SearchFacet(models.Model):
     kind = models.CharField(max_length=20, default="")
 
     class Meta:
-        # Filters find documents by value (and kind), counts find values by document. A
-        # document's values are distinct by construction (search.services), so no unique
-        # index is kept.
+        # Filters find documents by value (and kind); counts find values by document
+        # through the key.
         indexes = [
             models.Index(
                 fields=["name", "value", "kind", "document"], name="search_facet_lookup_kind"
             ),
-            models.Index(fields=["document", "name", "value"], name="search_facet_by_document"),
         ]
 
     def __str__(self) -> str:
