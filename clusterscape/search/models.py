@@ -110,9 +110,8 @@ class SearchFacet(models.Model):
     """One value of a multi-valued facet of a document (state DE-SN, field photonics, …)."""
 
     # A document's values are distinct by construction (search.services), so they are the
-    # key: its index finds a document's values for the counts, and no id of their own
-    # is numbered and indexed for about ten rows a document (migration 0019: PostgreSQL's
-    # work to store 30,000 documents into an index of 100,000 fell by 9 %).
+    # key: its index finds a document's values for the counts, and no id of their own is
+    # numbered and indexed for about ten rows a document (migration 0019 has the runs).
     pk = models.CompositePrimaryKey("document_id", "name", "value")
     # No constraint in the database: search.services writes and removes a document's facets
     # with it in one transaction, and the index is rebuilt from the registry at will. The
