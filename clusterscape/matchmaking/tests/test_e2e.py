@@ -40,8 +40,9 @@ def partners() -> dict[str, str]:
 def test_profile_to_partners_to_comparison(partners, page):
     page.goto("/en/clusters/leichtbau-sachsen/")
     page.get_by_role("link", name="Find partners", exact=True).last.click()
-    # the stylesheet too: inner_text follows the layout ("Why:" is a line of its own)
-    page.wait_for_load_state("load")
+    # the new page, and its stylesheet: inner_text follows the layout ("Why:" is a line of
+    # its own); the click waits only for the new page to start
+    page.wait_for_url("**/en/clusters/leichtbau-sachsen/partners/", wait_until="load")
     assert page.locator("h1").inner_text() == "Partners for Leichtbau Sachsen"
     assert page.locator(".match-title").all_inner_texts() == [
         partners["first"],
@@ -58,7 +59,7 @@ def test_profile_to_partners_to_comparison(partners, page):
     page.get_by_label("Compare: Composites Lyon").check()
     page.get_by_label("Compare: Lightweight Tokyo").check()
     page.get_by_role("button", name="Compare the two ticked").click()
-    page.wait_for_load_state()  # the click waits only for the new page to start
+    page.wait_for_url("**/en/partners/compare/**")  # the click waits only for it to start
     assert page.locator("h1").inner_text() == "Compare partners"
     assert page.locator("thead th").all_inner_texts() == [partners["first"], partners["second"]]
     assert_no_axe_violations(page)
@@ -84,12 +85,12 @@ def test_filters_and_comparison_work_without_javascript(partners, page_without_j
     page.goto("/en/clusters/leichtbau-sachsen/partners/")
     page.get_by_label("Country").select_option("JP")
     page.get_by_role("button", name="Show partners").click()
-    page.wait_for_load_state()  # the click waits only for the new page to start
+    page.wait_for_url("**country=JP**")  # the click waits only for the new page to start
     assert page.locator(".match-title").all_inner_texts() == [partners["second"]]
 
     page.goto("/en/clusters/leichtbau-sachsen/partners/")
     page.get_by_label("Compare: Composites Lyon").check()
     page.get_by_label("Compare: Lightweight Tokyo").check()
     page.get_by_role("button", name="Compare the two ticked").click()
-    page.wait_for_load_state()  # the click waits only for the new page to start
+    page.wait_for_url("**/en/partners/compare/**")  # the click waits only for it to start
     assert page.locator("h1").inner_text() == "Compare partners"

@@ -55,7 +55,7 @@ def test_publish_a_request_find_it_and_save_an_alert(manager, page_without_js, l
     page.get_by_label("Partners sought in").select_option("FR")
     page.get_by_label("Words").fill("recycling")
     page.get_by_role("button", name="Show requests").click()
-    page.wait_for_load_state()  # the click waits only for the new page to start
+    page.wait_for_url("**q=recycling**")  # the click waits only for the new page to start
     assert page.locator(".hit-title").all_inner_texts() == ["Partner for battery recycling tests"]
 
     page.goto("/en/search/?q=recycling")

@@ -48,7 +48,7 @@ def test_directory_works_without_javascript_in_german(indexed, page_without_js):
     page.goto("/de/clusters/")
     page.get_by_label("Baden-Württemberg (1)").check()
     page.get_by_role("button", name="Filter anwenden").click()
-    page.wait_for_load_state()  # the click waits only for the new page to start
+    page.wait_for_url("**state=DE-BW**")  # the click waits only for the new page to start
     assert hit_titles(page) == ["ARENA2036"]
 
 

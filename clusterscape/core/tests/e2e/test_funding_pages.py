@@ -89,7 +89,8 @@ def test_programme_and_round_pages_work_without_javascript(funding, page_without
     page = page_without_js
     page.goto(f"/en/funding/{funding.slug}/")
     page.get_by_role("link", name="2016").click()
-    page.wait_for_load_state()  # the click waits only for the new page to start
+    # the click waits only for the new page to start
+    page.get_by_role("heading", level=1, name="Round 2016").wait_for()
 
     assert page.locator("h1").inner_text() == "Round 2016"
     assert page.locator("#selected ~ .table-wrap tbody th").all_inner_texts() == [funding.undated]
