@@ -50,20 +50,17 @@ def made_again(apps, schema_editor) -> None:
     schema_editor.execute("DROP TABLE search_searchfacet_before")
 
 
-def forwards(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRES_FORWARDS:
-            schema_editor.execute(statement)
-    else:
-        made_again(apps, schema_editor)
+def altered(postgres_statements: list[str]):
+    """A RunPython function: PostgreSQL runs the statements, SQLite makes the table again."""
 
+    def run(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in postgres_statements:
+                schema_editor.execute(statement)
+        else:
+            made_again(apps, schema_editor)
 
-def backwards(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRES_BACKWARDS:
-            schema_editor.execute(statement)
-    else:
-        made_again(apps, schema_editor)
+    return run
 
 
 class Migration(migrations.Migration):
@@ -73,7 +70,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # backwards, once the state is the id's again: the table made with the id
-        migrations.RunPython(migrations.RunPython.noop, backwards),
+        migrations.RunPython(migrations.RunPython.noop, altered(POSTGRES_BACKWARDS)),
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.RemoveIndex(model_name="searchfacet", name="search_facet_by_document"),
@@ -94,5 +91,5 @@ class Migration(migrations.Migration):
             ],
         ),
         # forwards, once the state is the composite key's: the table made with it
-        migrations.RunPython(forwards, migrations.RunPython.noop),
+        migrations.RunPython(altered(POSTGRES_FORWARDS), migrations.RunPython.noop),
     ]
