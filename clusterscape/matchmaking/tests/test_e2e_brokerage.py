@@ -80,6 +80,7 @@ def test_register_request_accept_and_both_agendas(brokerage, page):
     sign_in(page, brokerage.alice)
     page.goto(f"{base}/")
     page.get_by_role("link", name="Register for the meetings").click()
+    page.get_by_label("Organisation (optional)").wait_for()  # the new page, not the one left
     assert_no_axe_violations(page)
     page.get_by_label("Organisation (optional)").select_option(label="ARENA2036")
     page.get_by_role("button", name="Register", exact=True).click()

@@ -15,6 +15,7 @@ def test_sign_up_confirm_sign_in_and_claim_a_profile(page, landscape):
     page.goto("/en/about/data/")
     page.get_by_role("link", name="Sign in").click()
     page.get_by_role("link", name="Create an account").click()
+    page.get_by_label("User name").wait_for()  # the new page, not the one left
     assert_no_axe_violations(page)
     page.get_by_label("User name").fill("kim")
     page.get_by_label("E-mail address").fill("kim@example.org")
@@ -34,6 +35,7 @@ def test_sign_up_confirm_sign_in_and_claim_a_profile(page, landscape):
 
     page.goto(f"/en/clusters/{landscape.stuttgart.slug}/")
     page.get_by_role("link", name="I manage this organisation").click()
+    page.get_by_label("Why do you manage this organisation?").wait_for()
     assert_no_axe_violations(page)
     page.get_by_label("Why do you manage this organisation?").fill(
         "I lead the cluster management office; the imprint names me."
