@@ -9,6 +9,7 @@ rest of a search (filters, facets, sorting, paging) is plain SQL shared by both
 
 import contextlib
 import dataclasses
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
@@ -71,6 +72,18 @@ class SearchBackend:
         row: for a few documents, those named exactly)."""
         raise NotImplementedError
 
+    def title_condition(self, query: analysis.ParsedQuery) -> tuple[str, list] | None:
+        """A condition over a document row d that an index answers: its title holds one of
+        the query's words or phrases (a broad search's title candidates); None where the
+        engine has no such index (see TITLE_VECTORS) or the query no words."""
+        return None
+
+    # Whether title_condition answers through an index of the titles' terms (PostgreSQL,
+    # migration search 0020); without, a broad search counts the titles of its sample as
+    # parts of the folded title (queries.TITLE_KEY) and reads them through the engine's
+    # name columns (SQLite's FTS5).
+    TITLE_VECTORS = False
+
     def phrase_sql(self, words: list[str], *, among: str = "") -> tuple[str, list]:
         """SQL selecting (id) of documents that have the words in this order (only of the
         documents whose ids the CTE named by among holds, if given)."""
@@ -118,8 +131,8 @@ class SearchBackend:
     # search needs can be read in the same pass (columns=, where=) rather than by id later.
     MATCH_READS_DOCUMENTS = False
     # Whether broad searches read a sample of their matches (search.queries.BROAD_LIMIT):
-    # PostgreSQL through text indexes of its samples and a trigram index of the titles
-    # (migration search 0018), SQLite by the hashed ids FTS5 gives before any match is
+    # PostgreSQL through text indexes of its samples and an index of the titles' terms
+    # (migration search 0020), SQLite by the hashed ids FTS5 gives before any match is
     # joined to its row.
     BROAD_SEARCHES = False
     # How the documents of the next chunk are analysed while a chunk is written
@@ -516,6 +529,7 @@ class PostgresBackend(SearchBackend):
     MATCH_READS_DOCUMENTS = True
     FACETS_IN_ROW = True
     BROAD_SEARCHES = True
+    TITLE_VECTORS = True
     SETTLE_STATEMENTS = ("ANALYZE search_searchdocument", "ANALYZE search_searchfacet")
 
     def estimated_rows(self, sql: str, params: list) -> float:
@@ -631,6 +645,23 @@ class PostgresBackend(SearchBackend):
             self.tsquery(query, any_term=any_term)
         ]
 
+    def title_condition(self, query: analysis.ParsedQuery) -> tuple[str, list] | None:
+        """A condition over a document row d: its title or short name holds one of the
+        query's words in any of its forms (a term of its title vector: migration search
+        0020), or its title holds one of its phrases (each of the phrase's pairs of
+        neighbouring words, joined); None without words."""
+        clauses = [self._group(term, "") for term in query.terms if term.match_forms()]
+        for phrase in query.phrases:
+            safe = [word for word in phrase if SAFE_TERM_RE.fullmatch(word)]
+            pairs = [f"'{first}{second}'" for first, second in itertools.pairwise(safe)]
+            if pairs:
+                clauses.append(" & ".join(pairs))
+        if not clauses:
+            return None
+        return "d.title_vector @@ to_tsquery('simple', %s)", [
+            " | ".join(f"({clause})" for clause in clauses)
+        ]
+
     def new_ids(self, table: str, count: int) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -656,17 +687,20 @@ class PostgresBackend(SearchBackend):
             if meanwhile is not None:
                 meanwhile()
 
-    STORED_COLUMNS = ("search_vector",)
+    STORED_COLUMNS = ("search_vector", "title_vector")
 
     def stored_row(self, columns: tuple[str, ...], row: list) -> list:
-        """The tsvector is made here, not by the server: to_tsvector's parser was the
+        """The tsvectors are made here, not by the server: to_tsvector's parser was the
         largest part of the server's time per document (migration 0011). The pre-analysed
-        text lives only in the vector, so the term columns are stored empty."""
+        text lives only in the vectors, so the term columns are stored empty."""
         at = _vector_parts(columns)
         vector = tsvector_literal([(row[index], weight) for index, weight in at])
+        title, short, sort_key = _title_parts(columns)
+        titles = title_vector_literal(row[title], row[short], row[sort_key])
         for index, _weight in at:
             row[index] = ""
         row.append(vector)
+        row.append(titles)
         return row
 
     def phrase_sql(self, words: list[str], *, among: str = "") -> tuple[str, list]:
@@ -771,6 +805,27 @@ MAX_POSITION = 16383
 MAX_POSITIONS = 256
 MAX_WORD_BYTES = 2047
 UNSAFE_TERMS_RE = re.compile(r"[^a-z0-9 ]")
+
+
+@cache
+def _title_parts(columns: tuple[str, ...]) -> tuple[int, int, int]:
+    """Where the title's and the short name's terms and the sort key are among the columns."""
+    return tuple(columns.index(column) for column in ("title_terms", "short_terms", "sort_key"))
+
+
+def title_vector_literal(title_terms: str, short_terms: str, sort_key: str) -> str:
+    """The text form of a document's title vector (migration search 0020): the terms of its
+    title and short name (the lexemes of weight A of its text's vector) and each two
+    neighbouring words of its title (the words of the sort key, the folded title) joined,
+    without positions. A term the parser would skip (MAX_WORD_BYTES) is left out, as from
+    the text's vector."""
+    words = analysis.WORD_RE.findall(sort_key)
+    lexemes = {
+        *title_terms.split(),
+        *short_terms.split(),
+        *(first + second for first, second in itertools.pairwise(words)),
+    }
+    return " ".join(f"'{lexeme}'" for lexeme in sorted(lexemes) if len(lexeme) < MAX_WORD_BYTES)
 
 
 @cache

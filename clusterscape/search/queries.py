@@ -61,7 +61,7 @@ Kept = dict[str, dict[str, dict[str, int]]]
 # on PostgreSQL with a text index of its own, migration search 0014; on SQLite tested on
 # the ids FTS5 lists) give the total and the facet counts, as estimates; the candidates
 # ranked for the page are the sample's matches, every match with a query word in its
-# title (PostgreSQL: the titles' trigram index; SQLite: FTS5's name columns; they rank
+# title (PostgreSQL: the index of the titles' terms; SQLite: FTS5's name columns; they rank
 # highest) and the documents named exactly. Filters, a circle and dates count as well: a
 # search is broad when more than BROAD_LIMIT of its matches pass them, by the sample (a
 # circle and dates are tested on each match read). Sorted by relevance only, within the
@@ -91,25 +91,26 @@ SPARSE_SAYS_FEW = 1
 # many by the sample (they are read through the titles' index, a few microseconds each);
 # with more, those in the sample are (a word in the names of thousands: "Netzwerk").
 TITLE_LIMIT = 600
-# A broad search's titles are read where the titles' trigram index and the text index
-# agree (the planner may intersect them) when the planner expects at least this many
-# titles holding a query word's form for each match of the search: "medi", the stem of
-# "Medien", is in 39,211 of 1,000,000 synthetic titles ("Medizintechnik"), of which 21
-# matched "Medien" within 50 km of a city; testing the text on each title took the
-# statement 263 ms, 18 with the indexes intersected. Where the titles are fewer, testing
-# them is the faster way: intersecting reads every match of the text index, and tests the
-# text (decompressing each vector) before the title on the documents both indexes hold
+# A broad search's titles are read where the titles' index and the text index agree (the
+# planner may intersect them) when the planner expects at least this many titles holding
+# a query word's form for each match of the search. Measured with the titles' trigram
+# index (until migration search 0020), which found every title holding a form as letters:
+# "medi", the stem of "Medien", was in 39,211 of 1,000,000 synthetic titles
+# ("Medizintechnik"), of which 21 matched "Medien" within 50 km of a city; testing the text
+# on each title took the statement 263 ms, 18 with the indexes intersected. The index of the
+# titles' terms finds only titles holding the form as a term, but a title can hold one
+# word of several and the search need all. Where the titles are fewer, testing them is the
+# faster way: intersecting reads every match of the text index, and tests the text
+# (decompressing each vector) before the title on the documents both indexes hold
 # ("Maschinenbau": 61 ms against 53).
 TITLES_INTERSECTED = 0.5
-# The shortest form the titles' trigram index is asked for.
+# The shortest form a broad search asks the titles for as a whole (a shorter one, such as
+# a word being typed, is in too many).
 MIN_TITLE_PATTERN = 4
-# A folded title without its spaces, as the titles' trigram index holds it (migration
-# search 0018): a phrase's words keep their order there ("mechanicalengineering"), where
-# trigrams of the title with its spaces are taken word by word, so that the index found
-# every title holding both words ("Mechanical and plant engineering": 7,772 titles for
-# none at 1,000,000 documents). A word is tested as a part of it, as it was of the title,
-# and may now span two of its words ("hydrog" in "Hydro Geology"): such a title counts as
-# holding the word where the text matches it.
+# A folded title without its spaces, in which a phrase's words keep their order
+# ("mechanicalengineering"): how many of the query's words and phrases a candidate's title
+# holds (`_title_hits`), and on SQLite which of a broad search's sample hold one. A word is
+# tested as a part of it, and may span two of its words ("hydrog" in "Hydro Geology").
 TITLE_KEY = "replace(d.sort_key, ' ', '')"
 
 
@@ -642,7 +643,7 @@ def _candidates_read_in_match(
     )
     if broad is not None:
         # each part is found by an index of its own: the sample's text index, the titles'
-        # trigrams, the name keys
+        # terms, the name keys
         title_sql, title_params = broad.title_sql, broad.title_params
         sample = sampled(broad.weight)
         parts = [(sample, [], broad.weight, True)]
@@ -973,19 +974,26 @@ HIT_COLUMNS = (
 RANK_LIMIT = 300
 
 
-def _title_condition(parsed: analysis.ParsedQuery) -> tuple[str, list, bool] | None:
-    """A condition over a document row d: its folded title holds one of the query's words
-    in one of its forms, or a phrase (the LIKE tests of `_title_hits`); and whether the
-    titles' trigram index finds them without many others (every form four letters or more:
-    "haf", of "Häfen", is in the titles of every "Wirtschaft"). None without words."""
+def _title_condition(
+    parsed: analysis.ParsedQuery, backend: SearchBackend
+) -> tuple[str, list, bool] | None:
+    """A condition over a document row d: its title holds one of the query's words in one
+    of its forms, or a phrase (PostgreSQL: through the titles' vectors, backends.title_
+    condition; SQLite: the LIKE tests of `_title_hits`, for the sample's rows only); and
+    whether it finds them without many others (every form four letters or more: "haf", of
+    "Häfen", is in the titles of every "Wirtschaft", and a word being typed is matched as
+    a prefix). None without words."""
     patterns: list[str] = []
     for term in parsed.terms:
         patterns += _shortest_parts({*term.match_forms(), *([term.word] if term.prefix else [])})
     patterns += _joined_phrases(parsed)
     if not patterns:
         return None
-    condition = " OR ".join([f"{TITLE_KEY} LIKE %s"] * len(patterns))
     selective = min(len(pattern) for pattern in patterns) >= MIN_TITLE_PATTERN
+    if backend.TITLE_VECTORS:
+        indexed = backend.title_condition(parsed)
+        return None if indexed is None else (*indexed, selective)
+    condition = " OR ".join([f"{TITLE_KEY} LIKE %s"] * len(patterns))
     return f"({condition})", [f"%{pattern}%" for pattern in patterns], selective
 
 
@@ -1006,7 +1014,7 @@ def _broad(
         and params.offset + params.page_size <= RANK_LIMIT
     ):
         return None
-    title = _title_condition(parsed)
+    title = _title_condition(parsed, backend)
     if title is None:
         return None
     scope = _scope(params)

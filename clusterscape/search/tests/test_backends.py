@@ -1,7 +1,9 @@
 import json
+from importlib import import_module
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from clusterscape.search import analysis, services
 from clusterscape.search.backends import (
@@ -9,6 +11,7 @@ from clusterscape.search.backends import (
     PostgresBackend,
     SQLiteBackend,
     get_backend,
+    title_vector_literal,
     tsvector_literal,
 )
 from clusterscape.search.models import SearchTermKey
@@ -292,6 +295,105 @@ def test_postgresql_vectors_made_by_the_app_equal_those_the_server_made():
             )
             same, ours, servers = cursor.fetchone()
             assert same, (name, ours[:300], servers[:300])
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_postgresql_title_vectors_made_by_the_app_equal_those_the_migration_made():
+    """Migration 0020 made the title vectors of the documents indexed before it from their
+    text's vectors and sort keys; the app makes those of every document since. A broad
+    search finds its title matches through them on both."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's tsvector")
+    migration = import_module("clusterscape.search.migrations.0020_title_vector")
+    made = migration.title_vector_sql("%s::tsvector", "%s")
+    sort_keys = ["biotechnologie-cluster rhein-neckar", "", "photonik", "industrie 4.0 in nrw"]
+    with connection.cursor() as cursor:
+        for name, columns in vector_cases():
+            text_vector = tsvector_literal(zip(columns, ["A", "A", "B", "C", ""], strict=True))
+            for sort_key in sort_keys:
+                ours = title_vector_literal(columns[0], columns[1], sort_key)
+                cursor.execute(
+                    f"SELECT %s::tsvector = {made}, %s::tsvector::text, ({made})::text",
+                    [ours, text_vector, sort_key, ours, text_vector, sort_key],
+                )
+                same, app, migrated = cursor.fetchone()
+                assert same, (name, sort_key, app[:300], migrated[:300])
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgresql_the_migration_gives_documents_indexed_before_it_their_title_vectors():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's title vectors")
+    services.store_documents(
+        [
+            news(1, title="Days of the Hydrogen Valley", short_name="H2V"),
+            news(2, title="Maschinen- und Anlagenbau", body="Maschinenbau in Sachsen."),
+        ]
+    )
+    written = title_vectors()
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("search")
+    try:
+        executor.migrate([("search", "0019_facet_key_of_document_name_value")])
+        executor.loader.build_graph()
+        executor.migrate([("search", "0020_title_vector")])
+
+        assert title_vectors() == written
+        assert "'hydrogenvalley'" in written["news-1"]
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(latest)
+    assert titled('"hydrogen valley"') == {"Days of the Hydrogen Valley"}
+
+
+def titled(text: str) -> set[str]:
+    """The titles of the documents PostgreSQL's title condition finds for a query."""
+    condition, condition_params = get_backend().title_condition(parsed(text))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.title FROM search_searchdocument d WHERE {condition}",  # noqa: S608
+            condition_params,
+        )
+        return {title for (title,) in cursor.fetchall()}
+
+
+def title_vectors() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT slug, title_vector::text FROM search_searchdocument")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_postgresql_finds_the_titles_holding_a_word_or_a_phrase_by_their_terms():
+    """Not by their letters: "Maschinen- und Anlagenbau" holds every trigram of
+    "maschinenbau" but not the word, and "Valley of hydrogen" both words of "hydrogen
+    valley" but not the phrase (migration 0020)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's title vectors")
+    titles = [
+        "Maschinenbau Cluster",
+        "Maschinen- und Anlagenbau",
+        "Days of the Hydrogen Valley",
+        "Valley of hydrogen",
+        "Cluster Medizintechnik",
+    ]
+    services.store_documents(
+        news(number, title=title, short_name="MB" if number == 4 else "")
+        for number, title in enumerate(titles)
+    )
+
+    assert titled("Maschinenbau") == {"Maschinenbau Cluster"}
+    # a part of a compound, a stem, the short name, a word being typed
+    assert titled("anlagenbau") == {"Maschinen- und Anlagenbau"}
+    assert titled("valleys") == {"Days of the Hydrogen Valley", "Valley of hydrogen"}
+    assert titled("mb") == {"Cluster Medizintechnik"}
+    assert titled("Medizint") == {"Cluster Medizintechnik"}
+    assert titled('"hydrogen valley"') == {"Days of the Hydrogen Valley"}
+    assert titled('"valley of hydrogen" zebra') == {"Valley of hydrogen"}
+    assert get_backend().title_condition(parsed("")) is None
 
 
 @pytest.mark.integration

@@ -141,9 +141,9 @@ def test_every_title_with_the_phrase_of_a_broad_phrase_search_is_a_candidate():
 
 
 @postgresql_plans
-def test_the_titles_with_a_phrase_are_read_through_their_trigram_index():
-    """queries.TITLE_KEY and the index of migration search 0018 must read alike, or a broad
-    search reads every match's title."""
+def test_the_titles_with_a_phrase_are_read_through_the_index_of_their_terms():
+    """backends.title_condition and the index of migration search 0020 must read alike, or
+    a broad search reads every match's title."""
     services.store_documents(
         events(MATCHES, title="Valley of hydrogen", body="A hydrogen valley meets.")
     )
@@ -151,19 +151,18 @@ def test_the_titles_with_a_phrase_are_read_through_their_trigram_index():
 
     plans = explained(SearchParams(q='"hydrogen valley"'), broad=True)
 
-    assert any("Bitmap Index Scan on search_doc_title_joined_trgm" in plan for plan in plans), plans
+    assert any("Bitmap Index Scan on search_doc_title_vector" in plan for plan in plans), plans
 
 
 @postgresql_plans
 def test_many_titles_with_a_form_are_read_where_the_title_and_text_indexes_agree(monkeypatch):
-    """When the planner expects many titles to hold a query word's form ("medi" of "Medien"
-    in every "Medizintechnik", queries.TITLES_INTERSECTED), the titles' trigram index is
-    intersected with the text index rather than the text tested on each title it finds;
-    the same titles lead either way."""
+    """When the planner expects many titles to hold a query word's form (queries.TITLES_
+    INTERSECTED), the titles' index is intersected with the text index rather than the
+    text tested on each title it finds; the same titles lead either way."""
     services.store_documents(events(MATCHES))
     title = "Days of Hydrogen Valley"
     services.store_documents(events(30, start=MATCHES, title=title, body="Electrolysers."))
-    # "hydrog" is in their titles without spaces, but they do not match "hydrogen"
+    # titles holding "hydrog" as letters but not as a term, of documents that do not match
     services.store_documents(
         events(2 * MATCHES, start=2 * MATCHES, title="Hydro Geology Lab", body="Rocks.")
     )
