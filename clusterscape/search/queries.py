@@ -41,6 +41,12 @@ SORTS = ("relevance", "name", "date")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_SUGGESTIONS = 10
+# The names a suggestion is chosen from, at most: those the engine finds first. What is
+# typed may be in the names of hundreds of thousands ("ma" in 1,000,000 synthetic
+# documents), each of which would be read and ranked; with more than this many, the first
+# found stand for them, and the suggestions are those of every name again once the typing
+# narrows them down.
+SUGGESTION_CANDIDATES = 500
 MAX_CANDIDATES_PER_WORD = 5
 # Facet counts are exact over at most EXACT_FACET_LIMIT matching documents; over more, they
 # are estimated from a uniform sample of about FACET_SAMPLE of them and marked as estimates
@@ -1703,9 +1709,10 @@ def suggest(prefix: str, *, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
     match_sql, match_params = backend.match_sql(parsed, any_term=False, names_only=True)
     rows = _fetch(
         f"SELECT d.kind, d.slug, d.title, CASE WHEN d.sort_key LIKE %s THEN 1 ELSE 0 END "
-        f"AS starts FROM ({match_sql}) fts JOIN search_searchdocument d ON d.id = fts.id "
+        f"AS starts FROM ({match_sql} LIMIT %s) fts "
+        "JOIN search_searchdocument d ON d.id = fts.id "
         "ORDER BY starts DESC, fts.score DESC, d.sort_key LIMIT %s",
-        [_like_prefix(folded), *match_params, limit - len(suggestions)],
+        [_like_prefix(folded), *match_params, SUGGESTION_CANDIDATES, limit - len(suggestions)],
         backend,
     )
     suggestions += [

@@ -10,7 +10,7 @@ The planner cannot foresee this: it estimates the true titles, not the index's f
 
 The vector holds the terms of the title and the short name, as the text's vector holds them
 with weight A (the forms each word matches by: stems, parts of compounds, joined hyphenated
-words), and each two neighbouring words of the title joined ("hydrogenvalley"): a quoted
+words), and each two neighbouring words of the title ("~hydrogen valley"): a quoted
 phrase's titles are those holding each of its pairs, where migration 0018 read them from
 the trigrams of the title without its spaces. A title is now a "title match" where its
 terms match the word, as on SQLite, whose FTS5 name columns answer the same question.
@@ -38,10 +38,10 @@ from clusterscape.core.migration_sql import run_for_vendor
 
 def title_vector_sql(vector: str, sort_key: str) -> str:
     """The title vector as backends.title_vector_literal makes it, from a document's text
-    vector (its lexemes of weight A) and its sort key (each two neighbouring words of it
-    joined: the words as analysis.WORD_RE finds them)."""
+    vector (its lexemes of weight A) and its sort key (each two neighbouring words of it as
+    backends.title_pair joins them: the words as analysis.WORD_RE finds them)."""
     pairs = (
-        "SELECT pair FROM (SELECT word[1] || lead(word[1]) OVER (ORDER BY n) AS pair "
+        "SELECT pair FROM (SELECT '~' || word[1] || ' ' || lead(word[1]) OVER (ORDER BY n) AS pair "
         f"FROM regexp_matches({sort_key}, '[a-z0-9]+', 'g') WITH ORDINALITY AS words(word, n)) "
         "pairs WHERE pair IS NOT NULL"
     )

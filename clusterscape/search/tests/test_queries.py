@@ -395,6 +395,23 @@ def test_suggest_names_that_start_with_the_text_come_first(landscape):
     assert [s.value for s in suggest("sil")] == ["silicon-saxony", "cool-silicon"]
 
 
+def test_suggestions_are_chosen_among_the_first_names_found(monkeypatch):
+    """What is typed may be in the names of hundreds of thousands of documents: the
+    suggestions are those of the first SUGGESTION_CANDIDATES found, not of every one."""
+    services.store_documents(events(12, title="Hydrogen Valley Days"))
+    services.store_documents(events(12, start=12, title="Days of Hydrogen"))
+
+    def names() -> list[str]:
+        return [s.label for s in suggest("Hydrog") if s.kind == "event"]
+
+    assert len(names()) == 9  # (and a field of the taxonomy)
+    monkeypatch.setattr(queries, "SUGGESTION_CANDIDATES", 3)
+    assert len(names()) == 3
+    # among them, the names that begin with what is typed still come first
+    monkeypatch.setattr(queries, "SUGGESTION_CANDIDATES", 24)
+    assert set(names()) == {"Hydrogen Valley Days"}
+
+
 def test_suggest_is_limited_and_ignores_tiny_input(landscape):
     assert suggest("s") == []
     assert len(suggest("c", limit=50)) == 0
