@@ -3,7 +3,6 @@ from importlib import import_module
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from clusterscape.search import analysis, services
 from clusterscape.search.backends import (
@@ -17,6 +16,7 @@ from clusterscape.search.backends import (
 from clusterscape.search.models import SearchTermKey
 
 from .factories import indexed_organisation, news
+from .migrating import migrated_from
 from .plans import plans_of
 
 
@@ -333,18 +333,9 @@ def test_postgresql_the_migration_gives_documents_indexed_before_it_their_title_
         ]
     )
     written = title_vectors()
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes("search")
-    try:
-        executor.migrate([("search", "0019_facet_key_of_document_name_value")])
-        executor.loader.build_graph()
-        executor.migrate([("search", "0020_title_vector")])
-
+    with migrated_from("0019_facet_key_of_document_name_value", "0020_title_vector"):
         assert title_vectors() == written
         assert "'~hydrogen valley'" in written["news-1"]
-    finally:
-        executor.loader.build_graph()
-        executor.migrate(latest)
     assert titled('"hydrogen valley"') == {"Days of the Hydrogen Valley"}
 
 

@@ -5,7 +5,6 @@ import pytest
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from clusterscape.registry import services as registry_services
 from clusterscape.registry.models import Country, Field, Organisation, State
@@ -14,6 +13,7 @@ from clusterscape.search.models import SearchDocument, SearchFacet, SearchFacetC
 from clusterscape.search.queries import SearchParams, search
 
 from .factories import indexed_organisation
+from .migrating import migrated_from
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -91,19 +91,9 @@ def test_the_migration_gives_documents_indexed_before_it_their_facet_keys():
         slug="other", country=Country.objects.get(code="FR"), programmes=(("interspin", 2016),)
     )
     written = facet_keys_by_document()
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes("search")
-    try:
-        executor.migrate([("search", "0016_geo_btree_for_sqlite_only")])
-        executor.loader.build_graph()
-        executor.migrate([("search", "0017_facet_keys_in_the_row")])
-
+    with migrated_from("0016_geo_btree_for_sqlite_only", "0017_facet_keys_in_the_row"):
         assert facet_keys_by_document() == written
         assert all("|type=organisation|" in keys for keys in written.values())
-    finally:
-        # the later migrations again, for this test's search and the tests after it
-        executor.loader.build_graph()
-        executor.migrate(latest)
     # the full-text structures and the facets survive the migrations: still found, counted
     assert slugs("Photonik") != []
     counts = search(SearchParams(q="Photonik")).facets["state"]
