@@ -12,7 +12,8 @@ exist only in that database. Results go to bench/results/search-<backend>-<n>.js
 
 Query types (each timed through search.queries.search, hits and facet counts included, as
 the search page and the API run it): single word, two words with a filter, typo, phrase,
-geo radius, and facet counts over the whole corpus (no words, one filter).
+geo radius, and facet counts over the whole corpus (no words, one filter); and the
+suggestions for 2-7 letters of a word or a name as they are typed (search.queries.suggest).
 """
 
 import argparse
@@ -273,7 +274,15 @@ def index_corpus(corpus: Corpus, size: int) -> tuple[int, float, float, float | 
 
 
 def measure_queries(corpus: Corpus, rng: random.Random, per_type: int) -> dict[str, dict]:
-    from clusterscape.search.queries import SearchParams, search
+    from clusterscape.search.queries import SearchParams, search, suggest
+
+    def run(params: SearchParams | str) -> tuple[int, bool]:
+        """A search (its total, whether its facets were estimated) or, for a text, the
+        suggestions for it (how many)."""
+        if isinstance(params, str):
+            return len(suggest(params)), False
+        found = search(params)
+        return found.total, found.facets_estimated
 
     def typo(word: str) -> str:
         position = rng.randrange(1, len(word) - 1)
@@ -297,20 +306,25 @@ def measure_queries(corpus: Corpus, rng: random.Random, per_type: int) -> dict[s
             radius_km=50,
         ),
         "facet_counts": lambda: SearchParams(filters={"state": [rng.choice(STATES)]}, sort="name"),
+        # what is typed into the search box, 2-7 letters of a word or a name, as the box
+        # asks for suggestions (last, so the other types' queries stay those of earlier runs)
+        "suggestions": lambda: rng.choice(rng.choice([single_words, corpus.names]))[
+            : rng.randint(2, 7)
+        ],
     }
     results = {}
     for kind, make in makers.items():
-        search(make())  # warm up
+        run(make())  # warm up
         timings, cpu, totals, estimated = [], [], [], 0
         server_before = server_cpu_seconds()
         for _ in range(per_type):
             params = make()
             started, started_cpu = time.perf_counter(), time.process_time()
-            found = search(params)
+            total, facets_estimated = run(params)
             timings.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
-            totals.append(found.total)
-            estimated += found.facets_estimated
+            totals.append(total)
+            estimated += facets_estimated
         server_after = server_cpu_seconds()
         quantiles = statistics.quantiles(timings, n=100, method="inclusive")
         cpu_quantiles = statistics.quantiles(cpu, n=100, method="inclusive")
