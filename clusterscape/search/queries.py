@@ -104,9 +104,9 @@ TITLE_LIMIT = 600
 # "medi", the stem of "Medien", was in 39,211 of 1,000,000 synthetic titles
 # ("Medizintechnik"), of which 21 matched "Medien" within 50 km of a city; testing the text
 # on each title took the statement 263 ms, 18 with the indexes intersected. The index of the
-# titles' terms finds only titles holding the form as a term, but a title can hold one
-# word of several and the search need all. Where the titles are fewer, testing them is the
-# faster way: intersecting reads every match of the text index, and tests the text
+# titles' terms finds only titles holding the form as a term, but a title can hold one word
+# of several where the search needs them all. Where the titles are fewer, testing them is
+# the faster way: intersecting reads every match of the text index, and tests the text
 # (decompressing each vector) before the title on the documents both indexes hold
 # ("Maschinenbau": 61 ms against 53).
 TITLES_INTERSECTED = 0.5
@@ -984,8 +984,8 @@ def _title_condition(
     parsed: analysis.ParsedQuery, backend: SearchBackend
 ) -> tuple[str, list, bool] | None:
     """A condition over a document row d: its title holds one of the query's words in one
-    of its forms, or a phrase (PostgreSQL: through the titles' vectors, backends.title_
-    condition; SQLite: the LIKE tests of `_title_hits`, for the sample's rows only); and
+    of its forms, or a phrase (PostgreSQL: through the titles' vectors, see the backend's
+    title_condition; SQLite: the LIKE tests of `_title_hits`, for the sample's rows only); and
     whether it finds them without many others (every form four letters or more: "haf", of
     "Häfen", is in the titles of every "Wirtschaft", and a word being typed is matched as
     a prefix). None without words."""
