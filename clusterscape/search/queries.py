@@ -1519,8 +1519,8 @@ def search(
     suggestion = ""
     if hint and not total and parsed.terms:
         suggestion = did_you_mean(parsed, backend)
-    analyzer = current_analyzer()
-    hits = [_hit(row, parsed, analyzer) for row in rows]
+    highlighter = None if parsed.empty else current_analyzer().highlighter(parsed)
+    hits = [_hit(row, highlighter) for row in rows]
     facets = _facet_values(counts, filters) if params.with_facets else {name: [] for name in FACETS}
     return SearchResults(
         params=params,
@@ -1555,11 +1555,13 @@ def _without_filters_covering_everything(
     return {name: values for name, values in filters.items() if name not in covering}
 
 
-def _hit(row: tuple, parsed: analysis.ParsedQuery, analyzer: analysis.Analyzer) -> Hit:
+def _hit(row: tuple, highlighter: analysis.Highlighter | None) -> Hit:
+    """A hit of a page; its snippet highlighted by the search's highlighter (None: a
+    search without words)."""
     (_id, kind, object_id, slug, title, short_name, body, keywords, lat, lon, date, score) = row
     snippet = ""
-    if not parsed.empty:
-        snippet = analyzer.highlight(body, parsed) or _matched_keywords(keywords, parsed, analyzer)
+    if highlighter is not None:
+        snippet = highlighter.highlight(body) or _matched_keywords(keywords, highlighter)
     if not snippet:
         snippet = escape(body[:220] + ("…" if len(body) > 220 else ""))
     return Hit(
@@ -1581,12 +1583,10 @@ def _hit(row: tuple, parsed: analysis.ParsedQuery, analyzer: analysis.Analyzer) 
 MAX_SNIPPET_KEYWORDS = 4
 
 
-def _matched_keywords(
-    keywords: str, parsed: analysis.ParsedQuery, analyzer: analysis.Analyzer
-) -> str:
+def _matched_keywords(keywords: str, highlighter: analysis.Highlighter) -> str:
     """The keywords that matched, highlighted ("Luftfahrt · aviation"), rather than a
     window into the whole list of labels, synonyms and places."""
-    parts = analyzer.highlight_parts(keywords, parsed, separator=";", most=MAX_SNIPPET_KEYWORDS)
+    parts = highlighter.highlight_parts(keywords, separator=";", most=MAX_SNIPPET_KEYWORDS)
     return " · ".join(parts)
 
 

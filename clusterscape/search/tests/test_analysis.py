@@ -227,6 +227,23 @@ def test_highlight_parts_gives_each_matched_part_once_and_stops_at_most():
     assert long_part[4] == "<mark>Luftfahrttechnik</mark>"
 
 
+def test_one_highlighter_marks_every_hit_of_a_page_as_each_alone():
+    # the page's hits share one highlighter, which decides each written word once
+    parsed = parse_query("Kliniken Photonik")
+    texts = ["Kliniken und Photonik", "Photonik in Jena; Klinik", "Logistik", "KLINIK & Optik"]
+    highlighter = Analyzer().highlighter(parsed)
+
+    shared = [highlighter.highlight(text) for text in texts]
+
+    assert shared == [Analyzer().highlight(text, parsed) for text in texts]
+    assert shared[3] == "<mark>KLINIK</mark> &amp; Optik"
+    assert shared[2] == ""
+    assert highlighter.highlight_parts(texts[1], separator=";", most=2) == [
+        "<mark>Photonik</mark> in Jena",
+        "<mark>Klinik</mark>",
+    ]
+
+
 def test_edits1_holds_every_single_edit():
     edits = analysis.edits1("rhein")
 
