@@ -434,6 +434,13 @@ def _candidates_sql(
         # never by intersecting them with the documents in the box or the date range (no
         # index answers a condition wrapped in IS TRUE).
         conditions = [f"({condition}) IS TRUE" for condition in conditions]
+    cells = _cells(params, backend)
+    if cells is not None and not parsed.empty:
+        # Where the text index holds the documents' places, it reads the words' matches in
+        # the circle's cells in the same scan (a broad search's sample too), rather than
+        # every match of the words; the box and the circle are still tested above.
+        conditions.append(cells[0])
+        condition_params += cells[1]
     if sample is not None:
         # A uniform sample of the documents: a multiplicative hash of the id (Knuth) below
         # a threshold keeps a fixed share of any set, whatever the order ids were given in.
@@ -582,15 +589,11 @@ def _place_and_dates(params: SearchParams, backend: SearchBackend) -> tuple[list
     if params.date_to:
         conditions.append("d.date_start <= %s")
         condition_params.append(params.date_to)
-    if params.latitude is not None and params.longitude is not None and params.radius_km:
+    circle = _circle(params)
+    if circle is not None:
         # A bounding box the index can use, then the distance on a plane tangent at the
         # centre (equirectangular; well under 1 % off within a few hundred km).
-        degrees = params.radius_km / KM_PER_DEGREE
-        stretch = max(math.cos(math.radians(params.latitude)), 0.01)
-        box_sql, box_params = backend.box_condition(
-            (params.latitude - degrees, params.latitude + degrees),
-            (params.longitude - degrees / stretch, params.longitude + degrees / stretch),
-        )
+        box_sql, box_params = backend.box_condition(circle.latitudes, circle.longitudes)
         conditions.append(
             f"{box_sql} AND (d.latitude - %s) * (d.latitude - %s) "
             "+ (d.longitude - %s) * (d.longitude - %s) * %s <= %s"
@@ -601,10 +604,43 @@ def _place_and_dates(params: SearchParams, backend: SearchBackend) -> tuple[list
             params.latitude,
             params.longitude,
             params.longitude,
-            stretch * stretch,
-            degrees * degrees,
+            circle.stretch * circle.stretch,
+            circle.degrees * circle.degrees,
         ]
     return conditions, condition_params
+
+
+class Circle(NamedTuple):
+    """A search's circle in degrees: its radius in degrees of latitude, how much a degree of
+    longitude is shorter at its centre, and the box around it."""
+
+    degrees: float
+    stretch: float
+    latitudes: tuple[float, float]
+    longitudes: tuple[float, float]
+
+
+def _circle(params: SearchParams) -> Circle | None:
+    """The search's circle, if it has one."""
+    if params.latitude is None or params.longitude is None or not params.radius_km:
+        return None
+    degrees = params.radius_km / KM_PER_DEGREE
+    stretch = max(math.cos(math.radians(params.latitude)), 0.01)
+    return Circle(
+        degrees,
+        stretch,
+        (params.latitude - degrees, params.latitude + degrees),
+        (params.longitude - degrees / stretch, params.longitude + degrees / stretch),
+    )
+
+
+def _cells(params: SearchParams, backend: SearchBackend) -> tuple[str, list] | None:
+    """The condition over a document row d that it lies in one of the geo cells of the
+    search's circle, where the engine's text index holds them (backends.cells_condition)."""
+    circle = _circle(params)
+    if circle is None:
+        return None
+    return backend.cells_condition(circle.latitudes, circle.longitudes)
 
 
 def _scope(params: SearchParams) -> list[str]:
@@ -1046,24 +1082,39 @@ def _broad(
     if in_row:
         columns += ", d.facet_keys AS facet_keys"
     columns_params = [*title_params, *place_params]
+    # The sample's matches in the circle's cells, where the text index holds them: all that
+    # can lie in the circle, and the titles that the page's title part can read (those in
+    # the circle), found in the same scan of the sample's index. "E-Health" within 50 km
+    # of a city at 1,000,000 documents: 4,807 matches of the denser sample were read, each
+    # from its row, to find the 47 in the circle.
+    cells = _cells(params, backend)
+    cells_sql, cells_params = ([cells[0]], cells[1]) if cells is not None else ([], [])
     if backend.MATCH_READS_DOCUMENTS:
 
         def counted(weight: int, gate: str = "TRUE") -> tuple[str, list]:
             """The sample's matches that pass the filters, the circle and the dates, and
-            those of them with a query word in the title that pass the filters (the titles
-            are read wherever they are: see all_titles)."""
+            those of them with a query word in the title that pass the filters, wherever
+            they are, or in the circle's cells where the text index holds them (the page
+            reads the titles in the circle: see all_titles)."""
             match_sql, match_params = backend.match_sql(
                 parsed,
                 any_term=any_term,
                 ranked=False,
                 columns=columns,
-                where=" AND ".join([sampled(weight), *kinds]),
+                where=" AND ".join([sampled(weight), *kinds, *cells_sql]),
             )
             return (
                 f"SELECT COUNT(*) FILTER (WHERE place AND {passing}) AS matches, "
                 f"COUNT(*) FILTER (WHERE title AND {passing}) AS titles "
                 f"FROM ({match_sql}) b WHERE {gate}",
-                [*passing_params, *passing_params, *columns_params, *match_params, *scope],
+                [
+                    *passing_params,
+                    *passing_params,
+                    *columns_params,
+                    *match_params,
+                    *scope,
+                    *cells_params,
+                ],
             )
 
         # The sparse sample first; the denser one is read only when the sparse one does

@@ -9,6 +9,7 @@ from clusterscape.search.backends import (
     VECTOR_WEIGHTS,
     PostgresBackend,
     SQLiteBackend,
+    geo_cell,
     get_backend,
     title_vector_literal,
     tsvector_literal,
@@ -348,6 +349,65 @@ def titled(text: str) -> set[str]:
             condition_params,
         )
         return {title for (title,) in cursor.fetchall()}
+
+
+# Points on and around the cells' edges (each half a degree), both signs, the poles and
+# the antimeridian.
+CELL_POINTS = [
+    (51.05, 13.74),
+    (51.5, 0.0),
+    (51.4999999, -0.0000001),
+    (-33.92, 18.42),
+    (-0.25, -0.5),
+    (0.0, 0.0),
+    (89.99, 179.99),
+    (90.0, 180.0),
+    (-90.0, -180.0),
+    (47.26, -122.33),
+]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_postgresql_geo_cells_made_by_the_app_equal_those_the_migration_made():
+    """Migration 0021 gave the documents indexed before it their cells in SQL; the app
+    gives those of every document since. A circle's cells must find both."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's geo cells")
+    migration = import_module("clusterscape.search.migrations.0021_geo_cells")
+    made = migration.geo_cell_sql("%s::float8", "%s::float8")
+    with connection.cursor() as cursor:
+        for latitude, longitude in CELL_POINTS:
+            cursor.execute(f"SELECT {made}", [latitude, longitude])
+            assert cursor.fetchone()[0] == geo_cell(latitude, longitude), (latitude, longitude)
+    assert geo_cell(51.05, 13.74) == "~102_27"
+    assert geo_cell(-0.25, -0.5) == "~-1_-1"
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgresql_the_migration_gives_documents_indexed_before_it_their_cells():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's geo cells")
+    services.store_documents(
+        [
+            news(1, title="Hydrogen in Dresden", latitude=51.05, longitude=13.74),
+            news(2, title="Hydrogen in Cape Town", latitude=-33.92, longitude=18.42),
+            news(3, title="Hydrogen anywhere"),
+        ]
+    )
+    written = text_vectors()
+    assert "'~102_27'" in written["news-1"]
+    assert "'~-68_36'" in written["news-2"]
+    assert "~" not in written["news-3"]
+    with migrated_from("0020_title_vector", "0021_geo_cells"):
+        assert text_vectors() == written
+
+
+def text_vectors() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT slug, search_vector::text FROM search_searchdocument")
+        return dict(cursor.fetchall())
 
 
 def title_vectors() -> dict[str, str]:
