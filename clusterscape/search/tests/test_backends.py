@@ -384,6 +384,23 @@ def test_postgresql_geo_cells_made_by_the_app_equal_those_the_migration_made():
     assert geo_cell(-0.25, -0.5) == "~-1_-1"
 
 
+@pytest.mark.unit
+def test_postgresql_asks_for_the_cells_of_boxes_a_cell_high_or_more_and_not_too_many():
+    # 50 km around Dresden: 0.9 degrees of latitude, 1.43 of longitude
+    condition = PostgresBackend().cells_condition((50.6, 51.5), (13.02, 14.46))
+    assert condition is not None
+    sql, (cells,) = condition
+    assert sql == "d.search_vector @@ %s::tsquery"
+    assert cells.split(" | ") == [
+        f"'~{row}_{column}'" for row in (101, 102, 103) for column in (26, 27, 28)
+    ]
+    # 5 km: the points' index narrows better than cells of 55 km
+    assert PostgresBackend().cells_condition((51.0, 51.09), (13.67, 13.81)) is None
+    # 50 km at 89.5 degrees north: the box spans 90 degrees of longitude
+    assert PostgresBackend().cells_condition((89.05, 89.95), (-45.0, 45.0)) is None
+    assert SQLiteBackend().cells_condition((50.6, 51.5), (13.02, 14.46)) is None
+
+
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_postgresql_the_migration_gives_documents_indexed_before_it_their_cells():
