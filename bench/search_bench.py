@@ -288,6 +288,15 @@ def measure_queries(corpus: Corpus, rng: random.Random, per_type: int) -> dict[s
         position = rng.randrange(1, len(word) - 1)
         return word[:position] + word[position + 1] + word[position] + word[position + 2 :]
 
+    def within_50_km(word: str, city: tuple[str, float, float]) -> SearchParams:
+        """A word within 50 km of a city. (Until 2026-12-07 the centre was one city's
+        latitude and another's longitude, mostly a place between the corpus's cities. A
+        second city is still drawn, so that the other types' searches stay those of the
+        earlier runs.)"""
+        rng.choice(corpus.cities)
+        _name, latitude, longitude = city
+        return SearchParams(q=word, latitude=latitude, longitude=longitude, radius_km=50)
+
     single_words = [w for _f, syns in corpus.fields for w in syns if " " not in w and len(w) > 3]
     long_words = [w for w in single_words if len(w) >= 7]
     phrases = [w for _f, syns in corpus.fields for w in syns if w.count(" ") == 1]
@@ -299,12 +308,7 @@ def measure_queries(corpus: Corpus, rng: random.Random, per_type: int) -> dict[s
         ),
         "typo": lambda: SearchParams(q=typo(rng.choice(long_words))),
         "phrase": lambda: SearchParams(q=f'"{rng.choice(phrases)}"'),
-        "geo_radius": lambda: SearchParams(
-            q=rng.choice(single_words),
-            latitude=rng.choice(corpus.cities)[1],
-            longitude=rng.choice(corpus.cities)[2],
-            radius_km=50,
-        ),
+        "geo_radius": lambda: within_50_km(rng.choice(single_words), rng.choice(corpus.cities)),
         "facet_counts": lambda: SearchParams(filters={"state": [rng.choice(STATES)]}, sort="name"),
         # what is typed into the search box, 2-7 letters of a word or a name, as the box
         # asks for suggestions (last, so the other types' queries stay those of earlier runs)
