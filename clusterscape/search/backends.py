@@ -735,7 +735,7 @@ class PostgresBackend(SearchBackend):
         at = _vector_parts(columns)
         vector = tsvector_literal([(row[index], weight) for index, weight in at])
         latitude, longitude = (row[index] for index in _place_parts(columns))
-        if latitude is not None and longitude is not None:
+        if on_the_globe(latitude, longitude):
             # without positions: no phrase or rank reads it
             vector = f"{vector} '{geo_cell(latitude, longitude)}'"
         title, short, sort_key = _title_parts(columns)
@@ -874,6 +874,14 @@ def geo_cell(latitude: float, longitude: float) -> str:
     return _cell(
         math.floor(latitude * GEO_CELLS_PER_DEGREE), math.floor(longitude * GEO_CELLS_PER_DEGREE)
     )
+
+
+def on_the_globe(latitude: float | None, longitude: float | None) -> bool:
+    """Whether a document's coordinates are a point with a cell (not missing, not NaN, in
+    range); migration search 0021 tests the same."""
+    if latitude is None or longitude is None:
+        return False
+    return -90 <= latitude <= 90 and -180 <= longitude <= 180
 
 
 def _cell(row: int, column: int) -> str:

@@ -26,7 +26,8 @@ def geo_cell_sql(latitude: str, longitude: str) -> str:
 
 
 CELL = geo_cell_sql("latitude", "longitude")
-HAS_PLACE = "latitude IS NOT NULL AND longitude IS NOT NULL"
+# (backends.on_the_globe: NaN is greater than any number in PostgreSQL)
+HAS_PLACE = "latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180"
 
 POSTGRES_FORWARDS = [
     f"UPDATE search_searchdocument SET search_vector = search_vector "

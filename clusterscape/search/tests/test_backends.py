@@ -1,4 +1,5 @@
 import json
+import math
 from importlib import import_module
 
 import pytest
@@ -411,12 +412,14 @@ def test_postgresql_the_migration_gives_documents_indexed_before_it_their_cells(
             news(1, title="Hydrogen in Dresden", latitude=51.05, longitude=13.74),
             news(2, title="Hydrogen in Cape Town", latitude=-33.92, longitude=18.42),
             news(3, title="Hydrogen anywhere"),
+            news(4, title="Hydrogen nowhere", latitude=math.nan, longitude=13.74),
         ]
     )
     written = text_vectors()
     assert "'~102_27'" in written["news-1"]
     assert "'~-68_36'" in written["news-2"]
     assert "~" not in written["news-3"]
+    assert "~" not in written["news-4"]
     with migrated_from("0020_title_vector", "0021_geo_cells"):
         assert text_vectors() == written
 
