@@ -268,34 +268,12 @@ def test_a_document_named_exactly_is_found_within_a_circle_and_only_there():
     assert "its-owl" not in near(munich)
 
 
-def test_geo_radius_west_of_greenwich_and_south_of_the_equator():
-    """Circles whose boxes span negative coordinates find what lies in them, and only
-    that."""
-    places = {
-        "westminster": (51.50, -0.13),
-        "greenwich": (51.48, 0.00),
-        "slough": (51.51, -0.59),
-        "oxford": (51.75, -1.26),
-        "cape-town": (-33.92, 18.42),
-        "stellenbosch": (-33.93, 18.86),
-        "hermanus": (-34.42, 19.23),
-    }
-    services.store_documents(
-        events(1, start=number, slug=slug, latitude=latitude, longitude=longitude)[0]
-        for number, (slug, (latitude, longitude)) in enumerate(places.items())
-    )
-
-    def near(latitude: float, longitude: float) -> list[str]:
-        return sorted(slugs(latitude=latitude, longitude=longitude, radius_km=50))
-
-    assert near(51.50, -0.12) == ["greenwich", "slough", "westminster"]
-    assert near(-33.92, 18.42) == ["cape-town", "stellenbosch"]
-
-
-def test_a_word_within_a_circle_is_found_in_every_cell_the_circle_touches():
-    """PostgreSQL reads a word's matches in the circle's geo cells (half a degree each):
-    matches on either side of their edges, at negative coordinates too, are found, and
-    those outside the circle are not, whichever cell they are in."""
+@pytest.mark.parametrize("words", ["", "hydrogen"])
+def test_geo_radius_west_of_greenwich_and_south_of_the_equator(words):
+    """Circles whose boxes span negative coordinates find what lies in them, and only that;
+    with words too, which PostgreSQL reads in the circle's geo cells (half a degree each):
+    matches on either side of the cells' edges are found, those outside the circle are not,
+    whichever cell they are in."""
     places = {
         "westminster": (51.50, -0.13),
         "greenwich": (51.48, 0.00),
@@ -310,12 +288,15 @@ def test_a_word_within_a_circle_is_found_in_every_cell_the_circle_touches():
         events(1, start=number, slug=slug, latitude=latitude, longitude=longitude)[0]
         for number, (slug, (latitude, longitude)) in enumerate(places.items())
     )
-    services.store_documents(events(3, start=100, body="Fuel cells.", latitude=51.5, longitude=0))
+    services.store_documents(events(2, start=100, body="Fuel cells.", latitude=51.5, longitude=0))
+    without_the_words = [] if words else ["event-100", "event-101"]
 
     def near(latitude: float, longitude: float) -> list[str]:
-        return sorted(slugs("hydrogen", latitude=latitude, longitude=longitude, radius_km=50))
+        return sorted(slugs(words, latitude=latitude, longitude=longitude, radius_km=50))
 
-    assert near(51.50, -0.12) == ["greenwich", "on-the-edge", "slough", "westminster"]
+    assert near(51.50, -0.12) == sorted(
+        ["greenwich", "on-the-edge", "slough", "westminster", *without_the_words]
+    )
     assert near(-33.92, 18.42) == ["cape-town", "stellenbosch"]
     assert near(-34.42, 19.23) == ["hermanus"]
 
