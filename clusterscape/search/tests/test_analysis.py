@@ -186,7 +186,7 @@ def test_alias_is_the_name_before_a_dash_or_bracket():
 def test_highlight_marks_matched_words_and_escapes_the_rest():
     parsed = parse_query("Kliniken ")
 
-    html = Analyzer().highlight("<b>Klinik</b> & Forschung", parsed)
+    html = Analyzer().highlighter(parsed).highlight("<b>Klinik</b> & Forschung")
 
     assert html == "&lt;b&gt;<mark>Klinik</mark>&lt;/b&gt; &amp; Forschung"
 
@@ -195,7 +195,7 @@ def test_highlight_cuts_a_window_around_the_first_match():
     text = "Anfang " + "Wort " * 100 + "Photonik am Ende"
     parsed = parse_query("photonik ")
 
-    html = Analyzer().highlight(text, parsed, length=60)
+    html = Analyzer().highlighter(parsed).highlight(text, length=60)
 
     assert html.startswith("…")
     assert "<mark>Photonik</mark>" in html
@@ -203,7 +203,7 @@ def test_highlight_cuts_a_window_around_the_first_match():
 
 
 def test_highlight_without_a_match_is_empty():
-    assert Analyzer().highlight("Logistik", parse_query("Photonik")) == ""
+    assert Analyzer().highlighter(parse_query("Photonik")).highlight("Logistik") == ""
 
 
 def test_highlight_parts_gives_each_matched_part_once_and_stops_at_most():
@@ -214,14 +214,18 @@ def test_highlight_parts_gives_each_matched_part_once_and_stops_at_most():
     )
     parsed = parse_query("luftfahrt ")
 
-    parts = Analyzer().highlight_parts(keywords, parsed, separator=";", most=3, length=60)
+    parts = (
+        Analyzer().highlighter(parsed).highlight_parts(keywords, separator=";", most=3, length=60)
+    )
 
     assert parts == [
         "<mark>Luftfahrt</mark>",
         "&lt;<mark>Luftfahrt</mark> &amp; Co&gt;",
         "<mark>Luftfahrtforschung</mark>",
     ]
-    long_part = Analyzer().highlight_parts(keywords, parsed, separator=";", most=5, length=60)
+    long_part = (
+        Analyzer().highlighter(parsed).highlight_parts(keywords, separator=";", most=5, length=60)
+    )
     assert long_part[3].startswith("…")
     assert "<mark>Luftfahrt</mark> am Ende" in long_part[3]
     assert long_part[4] == "<mark>Luftfahrttechnik</mark>"
@@ -235,7 +239,7 @@ def test_one_highlighter_marks_every_hit_of_a_page_as_each_alone():
 
     shared = [highlighter.highlight(text) for text in texts]
 
-    assert shared == [Analyzer().highlight(text, parsed) for text in texts]
+    assert shared == [Analyzer().highlighter(parsed).highlight(text) for text in texts]
     assert shared[3] == "<mark>KLINIK</mark> &amp; Optik"
     assert shared[2] == ""
     assert highlighter.highlight_parts(texts[1], separator=";", most=2) == [
