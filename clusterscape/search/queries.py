@@ -435,7 +435,9 @@ def _candidates_sql(
     # (a constant share), and read the 21,369 around Wuppertal to intersect them with the
     # 1,152 matches of "Wasserstoff" in the cells (2.5 ms of the statement's 16).
     cells = None if parsed.empty else _cells(params, backend)
-    conditions, condition_params = _place_and_dates(params, backend, box_indexed=cells is None)
+    conditions, condition_params = _place_and_dates(
+        params, backend, box_indexed=cells is None or broad is not None
+    )
     if broad is not None:
         # A broad search tests its circle and dates on each row its parts' indexes find,
         # never by intersecting them with the documents in the box or the date range (no
