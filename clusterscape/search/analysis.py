@@ -39,27 +39,29 @@ MIN_PART_LENGTH = 4
 MIN_PREFIX_LENGTH = 2
 TYPO_PREFIX_LENGTH = 7  # deletion keys are made from the first letters only (SymSpell)
 
-FOLD_TABLE = str.maketrans(
-    {
-        "ä": "a",
-        "ö": "o",
-        "ü": "u",
-        "ß": "ss",
-        "æ": "ae",
-        "œ": "oe",
-        "ø": "o",
-        "ł": "l",
-        "đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "ı": "i",
-        "'": "",
-        "’": "",
-        "ʼ": "",
-        "`": "",
-        "´": "",
-    }
-)
+FOLDED = {
+    "ä": "a",
+    "ö": "o",
+    "ü": "u",
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ı": "i",
+    "'": "",
+    "’": "",
+    "ʼ": "",
+    "`": "",
+    "´": "",
+}
+# The characters FOLDED replaces. str.translate looks each character of a text up in its
+# table when the text is not all ASCII (36 us for a body of 450 characters, 2026-12-07); the
+# expression finds the few to replace (7 us).
+FOLDED_RE = re.compile("[" + re.escape("".join(FOLDED)) + "]")
 WORD_RE = re.compile(r"[a-z0-9]+")
 HYPHENATED_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 DIGRAPH_RE = re.compile(r"ae|oe|ue")
@@ -102,11 +104,15 @@ def _stemmers() -> tuple:
 
 def fold(text: str) -> str:
     """Lower case without diacritics: "Straße" → "strasse", "Mobilität" → "mobilitat"."""
-    text = text.lower().translate(FOLD_TABLE)
+    text = FOLDED_RE.sub(_folded, text.lower())
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _folded(match: re.Match) -> str:
+    return FOLDED[match.group()]
 
 
 def words(text: str) -> list[str]:

@@ -12,6 +12,7 @@ import dataclasses
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
@@ -941,20 +942,27 @@ def tsvector_literal(parts: Iterable[tuple[str, str]]) -> str:
     parts = [(terms.split(), weight) for terms, weight in parts]
     total = sum(len(words) for words, _weight in parts)
     if total <= MAX_POSITION:
-        # Nothing reaches a limit (checked below): the words are simply numbered on.
-        positions: dict[str, list[str]] = {}
+        # Nothing reaches a limit (checked below): the words are simply numbered on, each
+        # word's positions written as they come (most words have one).
+        positions: dict[str, str] = {}
+        written = positions.get
         first = 1
         for words, weight in parts:
             numbers = _numbered(weight, first, first + len(words))
             for word, number in zip(words, numbers, strict=True):
-                positions.setdefault(word, []).append(number)
+                before = written(word)
+                positions[word] = number if before is None else f"{before},{number}"
             first += len(words)
-        if max(map(len, positions.values()), default=0) < MAX_POSITIONS and all(
-            len(word) < MAX_WORD_BYTES for word in positions
-        ):
-            return " ".join(
-                [f"'{word}':{','.join(numbers)}" for word, numbers in positions.items()]
+        # (no word of a text of fewer than MAX_POSITIONS words has as many positions)
+        within = (
+            total < MAX_POSITIONS
+            or max(
+                Counter(itertools.chain.from_iterable(words for words, _weight in parts)).values()
             )
+            < MAX_POSITIONS
+        )
+        if within and max(map(len, positions), default=0) < MAX_WORD_BYTES:
+            return " ".join([f"'{word}':{numbers}" for word, numbers in positions.items()])
     return _tsvector_literal_at_limits(parts)
 
 

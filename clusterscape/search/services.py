@@ -205,9 +205,10 @@ def _row(
     the engines; its distinct words and joined hyphenated words go to the sets given (for
     the vocabulary). Each text is folded and split once for its terms and the phrase
     stream alike."""
-    name_key = analysis.key(document.title)
-    alias_key = analysis.key(analysis.alias(document.title))
     title_folded, title_words = analyzer.split(document.title)
+    name_key = "".join(title_words)  # analysis.key of the title
+    alias = analysis.alias(document.title)
+    alias_key = analysis.key(alias) if alias != document.title else name_key
     short_folded, short_words = analyzer.split(document.short_name)
     keywords_folded, keyword_words = analyzer.split(document.keywords)
     body_folded, body_words = analyzer.split(f"{document.body}\n{document.background}")

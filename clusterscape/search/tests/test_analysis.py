@@ -17,6 +17,9 @@ def test_fold_drops_umlauts_sharp_s_accents_and_apostrophes():
     assert analysis.fold("Mobilität Straße Aéro Montréal it's Øresund") == (
         "mobilitat strasse aero montreal its oresund"
     )
+    assert analysis.fold("Œuvre ŁÓDŹ Þingvellir Ærø Dıyarbakır d`Art l´Été ʼs") == (
+        "oeuvre lodz thingvellir aero diyarbakir dart lete s"
+    )
 
 
 def test_fold_digraphs_only_in_words_of_five_letters_or_more():
