@@ -490,17 +490,25 @@ class SQLiteBackend(SearchBackend):
         *,
         meanwhile: Callable[[], object] | None = None,
     ) -> None:
-        """Multi-row INSERTs (at most 32,766 variables each); meanwhile runs after them."""
+        """Multi-row INSERTs (at most 32,766 variables each); meanwhile runs after them.
+
+        Sent through the driver's connection: Django's cursor rewrites each statement's
+        placeholders with a regular expression over its whole text (20-30 KB for 500
+        documents): 0.24 s of the 7 s that indexing 30,000 documents took (2026-12-07)."""
         rows = list(rows)
         per_statement = min(self.ROWS_PER_STATEMENT, 32_766 // len(columns))
-        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        with connection.cursor() as cursor:
+        row_sql = "(" + ", ".join(["?"] * len(columns)) + ")"
+        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        full = insert + ", ".join([row_sql] * per_statement)
+        with connection.cursor(), connection.wrap_database_errors:
+            driver = connection.connection
             for start in range(0, len(rows), per_statement):
                 chunk = rows[start : start + per_statement]
-                cursor.execute(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                    + ", ".join([row_sql] * len(chunk)),
-                    [value for row in chunk for value in row],
+                driver.execute(
+                    full
+                    if len(chunk) == per_statement
+                    else insert + ", ".join([row_sql] * len(chunk)),
+                    list(itertools.chain.from_iterable(chunk)),
                 )
         if meanwhile is not None:
             meanwhile()

@@ -197,14 +197,15 @@ def document_facets(document: IndexedDocument) -> list[tuple[str, str]]:
 
 def _row(
     document: IndexedDocument,
+    facets: list[tuple[str, str]],
     analyzer: analysis.Analyzer,
     found_words: set[str],
     hyphenated: set[str],
 ) -> list:
-    """The values of the index row of a document (without its id), its text analysed for
-    the engines; its distinct words and joined hyphenated words go to the sets given (for
-    the vocabulary). Each text is folded and split once for its terms and the phrase
-    stream alike."""
+    """The values of the index row of a document (without its id) with these facets
+    (document_facets), its text analysed for the engines; its distinct words and joined
+    hyphenated words go to the sets given (for the vocabulary). Each text is folded and
+    split once for its terms and the phrase stream alike."""
     title_folded, title_words = analyzer.split(document.title)
     name_key = "".join(title_words)  # analysis.key of the title
     alias = analysis.alias(document.title)
@@ -237,13 +238,13 @@ def _row(
         document.date_end,
         True,
         document.updated_at or timezone.now(),
-        facet_keys(document_facets(document)),
+        facet_keys(facets),
     ]
 
 
 def analysed(document: IndexedDocument, analyzer: analysis.Analyzer) -> SearchDocument:
     """The row of the index for a document: its text analysed for the engines."""
-    values = _row(document, analyzer, set(), set())
+    values = _row(document, document_facets(document), analyzer, set(), set())
     return SearchDocument(**dict(zip(DOCUMENT_COLUMNS[1:], values, strict=True)))
 
 
@@ -273,14 +274,16 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
     hyphenated: set[str] = set()
     columns = DOCUMENT_COLUMNS[1:]
 
-    def analyse(chunk: list[IndexedDocument]) -> Iterator[list]:
-        return (
-            backend.stored_row(columns, _row(document, analyzer, found_words, hyphenated))
-            for document in chunk
-        )
+    def analyse(chunk: list[IndexedDocument]) -> Iterator[Analysed]:
+        """Each document's row and facets (made once, for the row's keys and the rows of
+        search_searchfacet alike)."""
+        for document in chunk:
+            facets = document_facets(document)
+            row = _row(document, facets, analyzer, found_words, hyphenated)
+            yield backend.stored_row(columns, row), facets
 
     with transaction.atomic(), backend.writing_many():
-        for chunk, rows, following in _analysed_chunks(
+        for chunk, analysed, following in _analysed_chunks(
             documents, analyse, ahead=backend.ANALYSE_AHEAD
         ):
             if not fresh:
@@ -292,15 +295,15 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
             ids = backend.new_ids("search_searchdocument", len(chunk))
             backend.write_documents(
                 DOCUMENT_COLUMNS,
-                ([pk, *row] for pk, row in zip(ids, rows, strict=True)),
+                ([pk, *row] for pk, (row, _facets) in zip(ids, analysed, strict=True)),
                 meanwhile=following.first_part,
             )
             # made as they are sent (the server stores the first while the rest are made),
             # and counted on the way
             facets = (
                 (pk, name, value, document.kind)
-                for pk, document in zip(ids, chunk, strict=True)
-                for name, value in document_facets(document)
+                for pk, document, (_stored, pairs) in zip(ids, chunk, analysed, strict=True)
+                for name, value in pairs
             )
             backend.write_rows(
                 "search_searchfacet",
@@ -322,6 +325,10 @@ def _counted(facets: Iterable[tuple], counts: Counter) -> Iterator[tuple]:
         yield row
 
 
+# A document's row of search_searchdocument as the backend stores it, and its facets.
+Analysed = tuple[list, list[tuple[str, str]]]
+
+
 class _Analysis:
     """The rows of a chunk of documents, analysed when asked: in two parts while the server
     stores the chunk before (its documents, then their facets), or all when wanted."""
@@ -332,10 +339,10 @@ class _Analysis:
     # writes took (5.4 and 1.9 s).
     FIRST_PART = 0.7
 
-    def __init__(self, rows: Iterator[list], size: int) -> None:
+    def __init__(self, rows: Iterator[Analysed], size: int) -> None:
         self._rows = rows
         self._first = round(size * self.FIRST_PART)
-        self.done: list[list] = []
+        self.done: list[Analysed] = []
 
     def first_part(self) -> None:
         self.done.extend(itertools.islice(self._rows, self._first))
@@ -343,7 +350,7 @@ class _Analysis:
     def rest(self) -> None:
         self.done.extend(self._rows)
 
-    def rows(self) -> list[list]:
+    def rows(self) -> list[Analysed]:
         self.rest()
         return self.done
 
@@ -354,10 +361,10 @@ _NOTHING = _Analysis(iter(()), 0)
 
 def _analysed_chunks(
     documents: Iterable[IndexedDocument],
-    analyse: Callable[[list[IndexedDocument]], Iterator[list]],
+    analyse: Callable[[list[IndexedDocument]], Iterator[Analysed]],
     *,
     ahead: str,
-) -> Iterator[tuple[list[IndexedDocument], list[list], _Analysis]]:
+) -> Iterator[tuple[list[IndexedDocument], list[Analysed], _Analysis]]:
     """The documents in chunks, each with its rows and the analysis of the next chunk's
     that the caller runs while it writes this one (its first_part while the documents are
     stored, its rest while the facets are). Two ways, as the backend asks:
