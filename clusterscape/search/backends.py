@@ -717,9 +717,13 @@ class PostgresBackend(SearchBackend):
         return "d.title_vector @@ %s::tsquery", [" | ".join(f"({clause})" for clause in clauses)]
 
     def new_ids(self, table: str, count: int) -> list[int]:
+        # The sequence is looked up once: in the select list, each of a chunk's 500 ids
+        # looked it up in the catalogue again (3.0 ms for 500, 0.5 with it looked up once;
+        # 2026-12-07).
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS "
+                "seq) SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
                 [table, count],
             )
             return [pk for (pk,) in cursor.fetchall()]
