@@ -5,6 +5,7 @@ of the machine the numbers were measured on. Imported by the bench scripts, whic
 import os
 import platform
 import secrets
+import time
 from pathlib import Path
 
 
@@ -86,6 +87,23 @@ def cpu_model() -> str:
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
     return ""
+
+
+def speed_check_ms() -> float:
+    """Milliseconds of a fixed piece of work (best of five): making, sorting and counting
+    200,000 short strings in Python. The same machine runs this 30-50 % slower in some hours
+    than in others (docs/performance.md), and its numbers with it; a run records this
+    before and after, so that runs of different hours can be told apart by their phase."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        words = [f"{(n * 2_654_435_761) % 1_000_003:x}" for n in range(200_000)]
+        words.sort()
+        counts: dict[str, int] = {}
+        for word in words:
+            counts[word[:3]] = counts.get(word[:3], 0) + 1
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
 
 
 def machine(connection) -> dict:

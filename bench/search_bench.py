@@ -27,7 +27,13 @@ import sys
 import time
 from pathlib import Path
 
-from bench_support import drop_database, fresh_database, machine, production_environment
+from bench_support import (
+    drop_database,
+    fresh_database,
+    machine,
+    production_environment,
+    speed_check_ms,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -117,10 +123,14 @@ def run_one(backend: str, size: int, per_type: int) -> None:
             cursor.execute("SET statement_timeout = 0")
     call_command("migrate", verbosity=0)
     try:
+        speed_before = speed_check_ms()
         corpus = Corpus(random.Random(SEED))  # noqa: S311 — synthetic data, not secrets
         indexed, seconds, cpu_seconds, server_seconds = index_corpus(corpus, size)
         load_while_indexing = round(os.getloadavg()[0], 2)
-        print(f"   indexed {indexed:,} documents in {seconds:.1f} s", flush=True)  # noqa: T201
+        print(  # noqa: T201
+            f"   indexed {indexed:,} documents in {seconds:.1f} s (speed check {speed_before} ms)",
+            flush=True,
+        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
@@ -134,6 +144,8 @@ def run_one(backend: str, size: int, per_type: int) -> None:
             "documents": size,
             "date": datetime.date.today().isoformat(),
             "machine": machine(connection),
+            # the machine's phase (bench_support.speed_check_ms): lower is faster
+            "speed_check_ms": {"before": speed_before, "after": speed_check_ms()},
             "indexing": {
                 "seconds": round(seconds, 2),
                 "documents_per_second": round(indexed / seconds),
