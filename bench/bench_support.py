@@ -91,9 +91,10 @@ def cpu_model() -> str:
 
 def speed_check_ms() -> float:
     """Milliseconds of a fixed piece of work (best of five): making, sorting and counting
-    200,000 short strings in Python. The same machine runs this 30-50 % slower in some hours
-    than in others (docs/performance.md), and its numbers with it; a run records this
-    before and after, so that runs of different hours can be told apart by their phase."""
+    200,000 short strings in Python. The same machine took 130 to 249 ms for it from one
+    minute to the next (2026-12-07, docs/performance.md), and its benchmarks' numbers swing
+    with it; a run records this before and after, so that runs of different phases can be
+    told apart."""
     best = float("inf")
     for _ in range(5):
         started = time.perf_counter()

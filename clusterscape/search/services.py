@@ -258,6 +258,10 @@ def store_documents(documents: Iterable[IndexedDocument], *, fresh: bool = False
     return len(_store(documents, fresh=fresh))
 
 
+# A document's row of search_searchdocument as the backend stores it, and its facets.
+Analysed = tuple[list, list[tuple[str, str]]]
+
+
 def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list[int]:
     """Write documents in chunks of plain multi-row statements (COPY on PostgreSQL); the
     facet counts and the vocabulary are brought up to date once, at the end, within the
@@ -283,7 +287,7 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
             yield backend.stored_row(columns, row), facets
 
     with transaction.atomic(), backend.writing_many():
-        for chunk, analysed, following in _analysed_chunks(
+        for chunk, rows, following in _analysed_chunks(
             documents, analyse, ahead=backend.ANALYSE_AHEAD
         ):
             if not fresh:
@@ -295,14 +299,14 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
             ids = backend.new_ids("search_searchdocument", len(chunk))
             backend.write_documents(
                 DOCUMENT_COLUMNS,
-                ([pk, *row] for pk, (row, _facets) in zip(ids, analysed, strict=True)),
+                ([pk, *row] for pk, (row, _facets) in zip(ids, rows, strict=True)),
                 meanwhile=following.first_part,
             )
             # made as they are sent (the server stores the first while the rest are made),
             # and counted on the way
             facets = (
                 (pk, name, value, document.kind)
-                for pk, document, (_stored, pairs) in zip(ids, chunk, analysed, strict=True)
+                for pk, document, (_stored, pairs) in zip(ids, chunk, rows, strict=True)
                 for name, value in pairs
             )
             backend.write_rows(
@@ -323,10 +327,6 @@ def _counted(facets: Iterable[tuple], counts: Counter) -> Iterator[tuple]:
     for row in facets:
         counts[row[3], row[1], row[2]] += 1
         yield row
-
-
-# A document's row of search_searchdocument as the backend stores it, and its facets.
-Analysed = tuple[list, list[tuple[str, str]]]
 
 
 class _Analysis:
