@@ -104,6 +104,10 @@ class SearchBackend:
     # (SearchDocument.facet_keys, which b then carries) rather than looked up by document
     # in the facets' table: PostgreSQL reads the matching rows anyway; FTS5 gives ids.
     FACETS_IN_ROW = False
+    # Whether the documents of a facet's values are found through a GIN index over the
+    # documents' facet keys (PostgreSQL, migration 0022) rather than through the facets'
+    # own (name, value, kind, document) index (SQLite).
+    FACET_KEYS_INDEXED = False
 
     def facets_of(self, source: str) -> "FacetsJoined":
         """How the facets of the documents in source (a CTE) are joined to them."""
@@ -555,6 +559,7 @@ class PostgresBackend(SearchBackend):
     vendor = "postgresql"
     MATCH_READS_DOCUMENTS = True
     FACETS_IN_ROW = True
+    FACET_KEYS_INDEXED = True
     BROAD_SEARCHES = True
     TITLE_VECTORS = True
     SETTLE_STATEMENTS = ("ANALYZE search_searchdocument", "ANALYZE search_searchfacet")

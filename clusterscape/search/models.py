@@ -130,14 +130,9 @@ class SearchFacet(models.Model):
     # only documents of that type, not every news item and event with the value too.
     kind = models.CharField(max_length=20, default="")
 
-    class Meta:
-        # Filters find documents by value (and kind); counts find values by document
-        # through the key.
-        indexes = [
-            models.Index(
-                fields=["name", "value", "kind", "document"], name="search_facet_lookup_kind"
-            ),
-        ]
+    # Counts find values by document through the key. Filters find documents by value (and
+    # kind): on SQLite through its (name, value, kind, document) index, which migration 0008
+    # made; on PostgreSQL through a GIN index of the documents' facet keys (migration 0022).
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"

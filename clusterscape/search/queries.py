@@ -339,11 +339,34 @@ def did_you_mean(parsed: analysis.ParsedQuery, backend: SearchBackend) -> str:
 # --- the search -------------------------------------------------------------------------
 
 
+# A document's facet keys as an array ("state=DE-SN", …), as the GIN index of migration
+# 0022 holds them: the expression must be the index's own for PostgreSQL to use it.
+FACET_KEY_ARRAY = "string_to_array(trim(BOTH '|' FROM facet_keys), '|')"
+
+
 def _facet_documents(
-    name: str, values: Sequence[str], kinds: Sequence[str] | None = None, sample: int | None = None
+    name: str,
+    values: Sequence[str],
+    backend: SearchBackend,
+    kinds: Sequence[str] | None = None,
+    sample: int | None = None,
 ) -> tuple[str, list]:
-    """The ids of the documents with one of the facet's values, read from the facets' index:
-    of the given kinds only (the type filter), in the sample only if one is given."""
+    """The ids (as document_id) of the documents with one of the facet's values: of the
+    given kinds only (the type filter), in the sample only if one is given. Read from the
+    GIN index of the documents' facet keys (PostgreSQL) or from the facets' own index."""
+    if backend.FACET_KEYS_INDEXED:
+        sql = (
+            "SELECT id AS document_id FROM search_searchdocument "
+            f"WHERE {FACET_KEY_ARRAY} && ARRAY[{', '.join(['%s'] * len(values))}]::text[]"
+        )
+        sql_params: list = [facet_key(name, value)[1:-1] for value in values]
+        if kinds:
+            sql += f" AND kind IN ({', '.join(['%s'] * len(kinds))})"
+            sql_params += kinds
+        if sample is not None:
+            sql += f" AND (id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s"
+            sql_params.append(sample)
+        return sql, sql_params
     sql = (
         "SELECT document_id FROM search_searchfacet "
         f"WHERE name = %s AND value IN ({', '.join(['%s'] * len(values))})"
@@ -361,6 +384,7 @@ def _facet_documents(
 def _facet_clause(
     name: str,
     values: Sequence[str],
+    backend: SearchBackend,
     *,
     per_document: bool,
     sample: int | None = None,
@@ -395,7 +419,7 @@ def _facet_clause(
             [name, *values],
         )
     documents_sql, documents_params = _facet_documents(
-        name, values, kinds if name != "type" else None, sample
+        name, values, backend, kinds if name != "type" else None, sample
     )
     return f"b.id IN ({documents_sql})", documents_params
 
@@ -838,6 +862,7 @@ def _run(
         name: _facet_clause(
             name,
             values,
+            backend,
             per_document=not parsed.empty,
             kind_column=backend.MATCH_READS_DOCUMENTS,
             kinds=filters.get("type"),
@@ -868,7 +893,7 @@ def _run(
             # index and the other filters tested on each, rather than every document
             # walked in the order of the sort.
             documents_sql, documents_params = _facet_documents(
-                driver, filters[driver], filters.get("type")
+                driver, filters[driver], backend, filters.get("type")
             )
             hits_with += (
                 f", p AS MATERIALIZED (SELECT DISTINCT document_id AS id FROM ({documents_sql}) v)"
@@ -878,7 +903,7 @@ def _run(
             page_sql, page_params = where(
                 skip=driver,
                 clauses={
-                    name: _facet_clause(name, values, per_document=name != "type")
+                    name: _facet_clause(name, values, backend, per_document=name != "type")
                     for name, values in filters.items()
                 },
             )
@@ -978,6 +1003,7 @@ def _run(
             name: _facet_clause(
                 name,
                 values,
+                backend,
                 per_document=name not in (driver, "type"),
                 sample=sample if name == driver else None,
                 fenced=True,
@@ -1075,7 +1101,9 @@ def _broad(
     # document of a filter's value
     in_row = backend.FACETS_IN_ROW
     clauses = [
-        _facet_clause(name, values, per_document=True, fenced=True, kind_column=True, in_row=in_row)
+        _facet_clause(
+            name, values, backend, per_document=True, fenced=True, kind_column=True, in_row=in_row
+        )
         for name, values in filters.items()
     ]
     passing = " AND ".join(sql for sql, _params in clauses) or "TRUE"
@@ -1411,6 +1439,7 @@ def _counts_in_one_pass(
         flag_sql, flag_sql_params = _facet_clause(
             name,
             values,
+            backend,
             per_document=True,
             fenced=fenced,
             kind_column=backend.MATCH_READS_DOCUMENTS,
