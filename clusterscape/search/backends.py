@@ -21,7 +21,7 @@ from django.db import connection
 from clusterscape.core.routers import read_connection
 
 from . import analysis
-from .models import SearchDocument, SearchTerm, SearchTermKey
+from .models import SearchDocument, SearchTerm, SearchTermKey, facet_key_array
 
 SAFE_TERM_RE = re.compile(r"[a-z0-9]+")
 TERM_CHUNK = 500
@@ -114,8 +114,7 @@ class SearchBackend:
         if self.FACETS_IN_ROW:
             return FacetsJoined(
                 join=(
-                    f"CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '|' FROM "
-                    f"{source}.facet_keys), '|')) AS f(k)"
+                    f"CROSS JOIN LATERAL unnest({facet_key_array(f'{source}.facet_keys')}) AS f(k)"
                 ),
                 name="split_part(f.k, '=', 1)",
                 value="substr(f.k, strpos(f.k, '=') + 1)",

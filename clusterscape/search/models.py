@@ -106,6 +106,13 @@ def facet_keys(facets: Iterable[tuple[str, str]]) -> str:
     return f"{keys}|" if keys else ""
 
 
+def facet_key_array(column: str) -> str:
+    """SQL (PostgreSQL) of the facet keys in a column of SearchDocument.facet_keys as an
+    array of "name=value" texts, as the GIN index of migration 0022 holds them: a condition
+    over the documents' rows must use this expression for the index to answer it."""
+    return f"string_to_array(trim(BOTH '|' FROM {column}), '|')"
+
+
 class SearchFacet(models.Model):
     """One value of a multi-valued facet of a document (state DE-SN, field photonics, …)."""
 

@@ -33,7 +33,7 @@ from clusterscape.registry.models import Country, Field, Organisation, Programme
 from . import analysis, backends, sources
 from .backends import SearchBackend, get_backend
 from .lexicon import current_analyzer
-from .models import SearchDocument, SearchFacetCount, facet_key
+from .models import SearchDocument, SearchFacetCount, facet_key, facet_key_array
 from .places import KM_PER_DEGREE
 
 FACETS = ("type", "kind", "country", "state", "field", "programme", "round", "size", "language")
@@ -339,11 +339,6 @@ def did_you_mean(parsed: analysis.ParsedQuery, backend: SearchBackend) -> str:
 # --- the search -------------------------------------------------------------------------
 
 
-# A document's facet keys as an array ("state=DE-SN", …), as the GIN index of migration
-# 0022 holds them: the expression must be the index's own for PostgreSQL to use it.
-FACET_KEY_ARRAY = "string_to_array(trim(BOTH '|' FROM facet_keys), '|')"
-
-
 def _facet_documents(
     name: str,
     values: Sequence[str],
@@ -355,9 +350,10 @@ def _facet_documents(
     given kinds only (the type filter), in the sample only if one is given. Read from the
     GIN index of the documents' facet keys (PostgreSQL) or from the facets' own index."""
     if backend.FACET_KEYS_INDEXED:
+        keys = ", ".join(["%s"] * len(values))
         sql = (
             "SELECT id AS document_id FROM search_searchdocument "
-            f"WHERE {FACET_KEY_ARRAY} && ARRAY[{', '.join(['%s'] * len(values))}]::text[]"
+            f"WHERE {facet_key_array('facet_keys')} && ARRAY[{keys}]::text[]"
         )
         sql_params: list = [facet_key(name, value)[1:-1] for value in values]
         if kinds:
@@ -408,6 +404,26 @@ def _facet_clause(
     if per_document and in_row:
         tests = " OR ".join(["strpos(b.facet_keys, %s) > 0"] * len(values))
         return f"({tests})", [facet_key(name, value) for value in values]
+    if in_row:
+        # b (without words: the documents' rows) carries the keys, as the GIN index of
+        # migration 0022 holds them (facet_key_array): PostgreSQL finds the value's
+        # documents through it, and a sample's through the B-tree of the ids' hash too.
+        sql = f"{facet_key_array('b.facet_keys')} && ARRAY[{placeholders}]::text[]"
+        sql_params: list = [facet_key(name, value)[1:-1] for value in values]
+        if kinds and name != "type":
+            sql += f" AND b.kind IN ({', '.join(['%s'] * len(kinds))})"
+            sql_params += kinds
+        if sample is not None:
+            # within the smallest of the samples the text index has (migration 0014),
+            # whose documents' keys have GIN indexes of their own too (migration 0022)
+            weight = next(
+                (w for w in (SPARSE_SAMPLE, BROAD_SAMPLE) if sample <= HASH_RANGE // w), None
+            )
+            if weight is not None:
+                sql += f" AND {sampled(weight, 'b.id')}"
+            sql += f" AND (b.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s"
+            sql_params.append(sample)
+        return f"({sql})", sql_params
     if per_document:
         # An OFFSET keeps PostgreSQL from turning the test into a join: with the facets'
         # (name, value) pairs under-estimated, it would hash thousands of documents (every
@@ -480,6 +496,9 @@ def _candidates_sql(
     columns = [("d.date_start", "date_start"), ("d.sort_key", "sort_key")] if sort_columns else []
     b_kind = "MATERIALIZED" if materialized else "NOT MATERIALIZED"
     if parsed.empty:
+        if backend.FACETS_IN_ROW:
+            # the filters are tested, and the facets counted, on each document's keys
+            columns.append(("d.facet_keys", "facet_keys"))
         extra = "".join(f", {expression} AS {name}" for expression, name in columns)
         sql = (
             f"WITH b AS {b_kind} (SELECT d.id AS id, 0.0 AS score, 0 AS exact, d.kind AS kind"
@@ -866,6 +885,7 @@ def _run(
             per_document=not parsed.empty,
             kind_column=backend.MATCH_READS_DOCUMENTS,
             kinds=filters.get("type"),
+            in_row=parsed.empty and backend.FACETS_IN_ROW,
         )
         for name, values in filters.items()
     }
@@ -903,7 +923,13 @@ def _run(
             page_sql, page_params = where(
                 skip=driver,
                 clauses={
-                    name: _facet_clause(name, values, backend, per_document=name != "type")
+                    name: _facet_clause(
+                        name,
+                        values,
+                        backend,
+                        per_document=name != "type",
+                        in_row=backend.FACETS_IN_ROW,
+                    )
                     for name, values in filters.items()
                 },
             )
@@ -1008,6 +1034,7 @@ def _run(
                 sample=sample if name == driver else None,
                 fenced=True,
                 kinds=chosen.get("type"),
+                in_row=backend.FACETS_IN_ROW,
             )
             for name, values in chosen.items()
         }
@@ -1496,11 +1523,12 @@ def _counts_over_filtered_documents(
     filter_sql, filter_params = where()
     parts, count_params = [], []
     if params.with_facets:
+        facets = backend.facets_of("b")
         counted = [name for name in FACETS if name not in whole_index]
         parts.append(
-            f"SELECT 'all', f.name, f.value, COUNT(*) FROM b JOIN {backend.FACETS_BY_DOCUMENT} "
-            f"ON f.document_id = b.id AND f.name IN ({', '.join(['%s'] * len(counted))}) "
-            f"{'WHERE ' + filter_sql if filter_sql else ''} GROUP BY f.name, f.value"
+            f"SELECT 'all', {facets.name}, {facets.value}, COUNT(*) FROM b {facets.join} "
+            f"WHERE {facets.name} IN ({', '.join(['%s'] * len(counted))}) "
+            f"{'AND ' + filter_sql if filter_sql else ''} GROUP BY {facets.grouped}"
         )
         count_params += [*counted, *filter_params]
         for name in filters:
@@ -1508,11 +1536,11 @@ def _counts_over_filtered_documents(
                 continue
             other_sql, other_params = own_where(name)
             parts.append(
-                f"SELECT 'own', f.name, f.value, COUNT(*) FROM b JOIN {backend.FACETS_BY_DOCUMENT} "
-                "ON f.document_id = b.id AND f.name = %s "
-                f"{'WHERE ' + other_sql if other_sql else ''} GROUP BY f.name, f.value"
+                f"SELECT 'own', {facets.name}, {facets.value}, COUNT(*) FROM b {facets.join} "
+                f"WHERE {facets.named} {'AND ' + other_sql if other_sql else ''} "
+                f"GROUP BY {facets.grouped}"
             )
-            count_params += [name, *other_params]
+            count_params += [facets.name_param.format(name=name), *other_params]
     return " UNION ALL ".join(parts), count_params
 
 

@@ -11,6 +11,13 @@ the GIN index takes the same documents' keys in 0.75 s more than their rows with
 were faster too at 100,000 documents: the counts of a state's documents (a sample) 12.6 →
 6.5 ms, the first 20 of them by name 5.3 → 2.0 ms.
 
+The facet counts of a state's documents, over a sample of them (queries.FACET_SAMPLE), read
+each of them from its row to test the sample's condition on its id: at 1,000,000 documents
+31,000 rows for 500 (115 ms instead of 33–53 with the facets' B-tree). A B-tree of the ids'
+hash (the sample's condition, queries.HASH_MULTIPLIER) gives the planner the sample's
+documents, whose rows and the value's it intersects before reading any row; it takes
+100,000 documents in 0.1–0.15 s more.
+
 SQLite keeps the B-tree (its searches read it; it has no GIN): the index leaves the model's
 state and lives on in SQLite's schema as migration 0008 made it, as migration 0016 did for
 the geo B-tree. The facets' rows stay on both: their key, (document, name, value), finds a
@@ -21,11 +28,19 @@ from django.db import migrations
 
 from clusterscape.core.migration_sql import run_for_vendor
 
-# (queries.FACET_KEY_ARRAY is this expression: PostgreSQL uses the index only for it)
+# (models.facet_key_array is this expression: PostgreSQL uses the index only for it)
+KEYS = "string_to_array(trim(BOTH '|' FROM facet_keys), '|')"
+# The samples' predicates as queries.sampled writes them (%% is the operator %: the
+# statements are sent with parameters, none), as in migration 0014.
+SAMPLE = "(id * 2654435761) %% 4294967296 < 268435456"
+SPARSE_SAMPLE = "(id * 2654435761) %% 4294967296 < 16777216"
 FORWARDS = {
     "postgresql": [
-        "CREATE INDEX search_doc_facets ON search_searchdocument "
-        "USING gin (string_to_array(trim(BOTH '|' FROM facet_keys), '|'))",
+        f"CREATE INDEX search_doc_facets ON search_searchdocument USING gin ({KEYS})",
+        f"CREATE INDEX search_doc_facets_sample ON search_searchdocument USING gin ({KEYS}) "
+        f"WHERE {SAMPLE}",
+        f"CREATE INDEX search_doc_facets_sparse_sample ON search_searchdocument "
+        f"USING gin ({KEYS}) WHERE {SPARSE_SAMPLE}",
         "DROP INDEX IF EXISTS search_facet_lookup_kind",
     ]
 }
@@ -33,6 +48,8 @@ BACKWARDS = {
     "postgresql": [
         "CREATE INDEX search_facet_lookup_kind ON search_searchfacet "
         "(name, value, kind, document_id)",
+        "DROP INDEX IF EXISTS search_doc_facets_sparse_sample",
+        "DROP INDEX IF EXISTS search_doc_facets_sample",
         "DROP INDEX IF EXISTS search_doc_facets",
     ]
 }
