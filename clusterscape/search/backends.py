@@ -108,6 +108,9 @@ class SearchBackend:
     # documents' facet keys (PostgreSQL, migration 0022) rather than through the facets'
     # own (name, value, kind, document) index (SQLite).
     FACET_KEYS_INDEXED = False
+    # Whether the facets are kept as rows of search_searchfacet too (SQLite, which finds
+    # and counts them there), or only as the documents' keys (PostgreSQL: migration 0022).
+    FACET_ROWS = True
 
     def facets_of(self, source: str) -> "FacetsJoined":
         """How the facets of the documents in source (a CTE) are joined to them."""
@@ -559,9 +562,10 @@ class PostgresBackend(SearchBackend):
     MATCH_READS_DOCUMENTS = True
     FACETS_IN_ROW = True
     FACET_KEYS_INDEXED = True
+    FACET_ROWS = False
     BROAD_SEARCHES = True
     TITLE_VECTORS = True
-    SETTLE_STATEMENTS = ("ANALYZE search_searchdocument", "ANALYZE search_searchfacet")
+    SETTLE_STATEMENTS = ("ANALYZE search_searchdocument",)
 
     def estimated_rows(self, sql: str, params: list) -> float:
         # (where the searches read: a replica, if there is one)

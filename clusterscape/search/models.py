@@ -106,6 +106,16 @@ def facet_keys(facets: Iterable[tuple[str, str]]) -> str:
     return f"{keys}|" if keys else ""
 
 
+def facet_pairs(keys: str) -> list[tuple[str, str]]:
+    """The facets (name, value) of a document with these SearchDocument.facet_keys (a
+    name holds no "=", a value may)."""
+    pairs = []
+    for key in keys.strip("|").split("|") if keys else ():
+        name, _equals, value = key.partition("=")
+        pairs.append((name, value))
+    return pairs
+
+
 def facet_key_array(column: str) -> str:
     """SQL (PostgreSQL) of the facet keys in a column of SearchDocument.facet_keys as an
     array of "name=value" texts, as the GIN index of migration 0022 holds them: a condition

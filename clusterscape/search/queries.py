@@ -339,7 +339,7 @@ def did_you_mean(parsed: analysis.ParsedQuery, backend: SearchBackend) -> str:
 # --- the search -------------------------------------------------------------------------
 
 
-def _facet_documents(
+def facet_documents(
     name: str,
     values: Sequence[str],
     backend: SearchBackend,
@@ -434,7 +434,7 @@ def _facet_clause(
             f"AND x.name = %s AND x.value IN ({placeholders}){fence})",
             [name, *values],
         )
-    documents_sql, documents_params = _facet_documents(
+    documents_sql, documents_params = facet_documents(
         name, values, backend, kinds if name != "type" else None, sample
     )
     return f"b.id IN ({documents_sql})", documents_params
@@ -870,8 +870,15 @@ def _run(
     """Page, total, facet counts and whether they are estimates. `kept` (the kept counts)
     is given whenever nothing narrows the index (no words, dates or circle)."""
     # Without words, b is left to the planner so a sort can walk an index of the documents.
+    # b carries the documents' facet keys where the filters are tested on them
+    keys_in_b = backend.FACETS_IN_ROW and bool(filters)
     hits_with, hits_with_params, narrowed = _candidates_sql(
-        parsed, params, backend, any_term=any_term, materialized=not parsed.empty
+        parsed,
+        params,
+        backend,
+        any_term=any_term,
+        materialized=not parsed.empty,
+        facet_keys=keys_in_b,
     )
     # The total, when the kept counts tell it: no count over the documents is needed, and a
     # sort walks its index only as far as the page.
@@ -885,7 +892,7 @@ def _run(
             per_document=not parsed.empty,
             kind_column=backend.MATCH_READS_DOCUMENTS,
             kinds=filters.get("type"),
-            in_row=parsed.empty and backend.FACETS_IN_ROW,
+            in_row=keys_in_b,
         )
         for name, values in filters.items()
     }
@@ -912,7 +919,7 @@ def _run(
             # filter that passes fewest (by the kept counts) are collected from the facets'
             # index and the other filters tested on each, rather than every document
             # walked in the order of the sort.
-            documents_sql, documents_params = _facet_documents(
+            documents_sql, documents_params = facet_documents(
                 driver, filters[driver], backend, filters.get("type")
             )
             hits_with += (
@@ -985,6 +992,7 @@ def _run(
             ranked=False,
             sort_columns=False,
             sample=sample,
+            facet_keys=keys_in_b,
         )
         return with_sql, with_params
 
@@ -1267,7 +1275,7 @@ def _ranked_page(
         ranked=False,
         title_hits=True,
         broad=broad,
-        facet_keys=flags is not None and backend.FACETS_IN_ROW,
+        facet_keys=backend.FACETS_IN_ROW and (flags is not None or bool(filter_sql)),
     )
     limit = [max(RANK_LIMIT, params.offset + params.page_size)]
     candidate_order = _ordering(params.sort, parsed).replace("{t}.score", "{t}.hit")

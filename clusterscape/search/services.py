@@ -22,7 +22,8 @@ from clusterscape.registry.models import Field, Organisation, ProgrammeMembershi
 from . import analysis, sources
 from .backends import BESIDE_SERVER, get_backend
 from .lexicon import current_analyzer, reset_analyzer
-from .models import SearchDocument, facet_keys
+from .models import SearchDocument, facet_keys, facet_pairs
+from .queries import facet_documents
 
 INDEX_CHUNK = 500
 
@@ -300,7 +301,8 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
             backend.write_documents(
                 DOCUMENT_COLUMNS,
                 ([pk, *row] for pk, (row, _facets) in zip(ids, rows, strict=True)),
-                meanwhile=following.first_part,
+                # the whole of the next chunk when no facet rows follow
+                meanwhile=following.first_part if backend.FACET_ROWS else following.rest,
             )
             # made as they are sent (the server stores the first while the rest are made),
             # and counted on the way
@@ -309,12 +311,16 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
                 for pk, document, (_stored, pairs) in zip(ids, chunk, rows, strict=True)
                 for name, value in pairs
             )
-            backend.write_rows(
-                "search_searchfacet",
-                ("document_id", "name", "value", "kind"),
-                _counted(facets, counts),
-                meanwhile=following.rest,
-            )
+            if backend.FACET_ROWS:
+                backend.write_rows(
+                    "search_searchfacet",
+                    ("document_id", "name", "value", "kind"),
+                    _counted(facets, counts),
+                    meanwhile=following.rest,
+                )
+            else:
+                # the documents' keys are their facets (PostgreSQL: migration 0022)
+                counts.update((kind, name, value) for _pk, name, value, kind in facets)
             written.extend(ids)
         _add_to_counts(counts)
         backend.add_terms(analyzer.vocabulary(found_words, hyphenated))
@@ -423,16 +429,26 @@ def _delete_documents(kind: str, object_ids: list[int], *, update_counts: bool =
         if not ids:
             return Counter()
         in_ids = f"IN ({', '.join(['%s'] * len(ids))})"
-        # one statement removes the facets and tells which values they had
-        cursor.execute(
-            f"DELETE FROM search_searchfacet WHERE document_id {in_ids} RETURNING name, value",  # noqa: S608
-            ids,
-        )
         removed = Counter()
-        for name, value in cursor.fetchall():
-            removed[kind, name, value] -= 1
+        if get_backend().FACET_ROWS:
+            # one statement removes the facets and tells which values they had
+            cursor.execute(
+                f"DELETE FROM search_searchfacet WHERE document_id {in_ids} RETURNING name, value",  # noqa: S608
+                ids,
+            )
+            for name, value in cursor.fetchall():
+                removed[kind, name, value] -= 1
+            cursor.execute(f"DELETE FROM search_searchdocument WHERE id {in_ids}", ids)  # noqa: S608
+        else:
+            # the documents' keys are their facets
+            cursor.execute(
+                f"DELETE FROM search_searchdocument WHERE id {in_ids} RETURNING facet_keys",  # noqa: S608
+                ids,
+            )
+            for (keys,) in cursor.fetchall():
+                for name, value in facet_pairs(keys):
+                    removed[kind, name, value] -= 1
         removed[REMOVED] = len(ids)
-        cursor.execute(f"DELETE FROM search_searchdocument WHERE id {in_ids}", ids)  # noqa: S608
     if update_counts:
         _add_to_counts(removed)
     return removed
@@ -483,9 +499,15 @@ def reindex_labelled(name: str, value: str) -> int:
     reset_analyzer()
     with transaction.atomic():
         by_kind: dict[str, list[int]] = {}
-        carrying = SearchDocument.objects.filter(facets__name=name, facets__value=value)
-        for kind, object_id in carrying.values_list("kind", "object_id").distinct():
-            by_kind.setdefault(kind, []).append(object_id)
+        documents_sql, documents_params = facet_documents(name, [value], get_backend())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT kind, object_id FROM search_searchdocument "  # noqa: S608 (parameters)
+                f"WHERE id IN ({documents_sql}) ORDER BY kind, object_id",
+                documents_params,
+            )
+            for kind, object_id in cursor.fetchall():
+                by_kind.setdefault(kind, []).append(object_id)
         written = 0
         for kind, object_ids in by_kind.items():
             source = sources.source_of(kind)

@@ -1,27 +1,25 @@
-"""PostgreSQL finds the documents of a facet's values through a GIN index of the documents'
-facet keys (SearchDocument.facet_keys as an array), instead of the facets' B-tree over
-(name, value, kind, document).
+"""PostgreSQL keeps a document's facets only as its keys (SearchDocument.facet_keys), and
+finds the documents of a facet's values through a GIN index of them, instead of a row of
+search_searchfacet for each value in a B-tree over (name, value, kind, document) and the
+key's B-tree over (document, name, value). SQLite keeps the rows and both B-trees.
 
-That B-tree was the largest single cost of indexing on PostgreSQL: each of about eleven
-facet rows a document went into it at one of a few hundred places, each insert a descent of
-its own. Measured on the Intel Xeon (2026-12-08, the facets of 100,000 documents, 1,079,051
-rows, copied into a table of their own): 4.3–4.7 s with that index, 0.7 s with none;
-the GIN index takes the same documents' keys in 0.75 s more than their rows without it
-(each key of a document once, in a posting list of its value). The searches that read it
-were faster too at 100,000 documents: the counts of a state's documents (a sample) 12.6 →
-6.5 ms, the first 20 of them by name 5.3 → 2.0 ms.
+The facet rows were the largest single cost of indexing on PostgreSQL. Measured on the
+Intel Xeon (2026-12-08) with the facets of 100,000 documents (1,079,051 rows) copied into a
+table of their own: 0.7 s without an index, 1.8 s with the key's, 4.3-4.7 s with the
+(name, value, kind, document) one alone (an insert at one of a few hundred places, each a
+descent of its own); the GIN index takes the same documents' keys in 0.75 s (each
+document's keys once, in a posting list of each value). The documents' rows already
+carried the keys: PostgreSQL's searches with words test filters and count facets on them
+(migration 0017); now those without words do too.
 
-The facet counts of a state's documents, over a sample of them (queries.FACET_SAMPLE), read
-each of them from its row to test the sample's condition on its id: at 1,000,000 documents
-31,000 rows for 500 (115 ms instead of 33–53 with the facets' B-tree). A B-tree of the ids'
-hash (the sample's condition, queries.HASH_MULTIPLIER) gives the planner the sample's
-documents, whose rows and the value's it intersects before reading any row; it takes
-100,000 documents in 0.1–0.15 s more.
+A facet count over a sample of a value's documents (queries.FACET_SAMPLE) reads only the
+sample's rows through two GIN indexes of the keys of the text index's samples (their
+predicates, migration 0014): without them, the counts of a state's documents at 1,000,000
+read 31,000 rows for 500 (115 ms).
 
-SQLite keeps the B-tree (its searches read it; it has no GIN): the index leaves the model's
-state and lives on in SQLite's schema as migration 0008 made it, as migration 0016 did for
-the geo B-tree. The facets' rows stay on both: their key, (document, name, value), finds a
-document's facets for the counts and for their removal.
+The B-tree over (name, value, kind, document) leaves the model's state and lives on in
+SQLite's schema as migration 0008 made it, as migration 0016 did for the geo B-tree.
+PostgreSQL's facet rows are emptied (backwards, they are made again from the keys).
 """
 
 from django.db import migrations
@@ -42,10 +40,15 @@ FORWARDS = {
         f"CREATE INDEX search_doc_facets_sparse_sample ON search_searchdocument "
         f"USING gin ({KEYS}) WHERE {SPARSE_SAMPLE}",
         "DROP INDEX IF EXISTS search_facet_lookup_kind",
+        # the documents' keys are their facets from now on (backends' FACET_ROWS)
+        "TRUNCATE search_searchfacet",
     ]
 }
 BACKWARDS = {
     "postgresql": [
+        "INSERT INTO search_searchfacet (document_id, name, value, kind) "
+        "SELECT d.id, split_part(f.k, '=', 1), substr(f.k, strpos(f.k, '=') + 1), d.kind "
+        f"FROM search_searchdocument d CROSS JOIN LATERAL unnest({KEYS}) AS f(k)",
         "CREATE INDEX search_facet_lookup_kind ON search_searchfacet "
         "(name, value, kind, document_id)",
         "DROP INDEX IF EXISTS search_doc_facets_sparse_sample",

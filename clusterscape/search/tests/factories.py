@@ -3,6 +3,8 @@
 from clusterscape.registry.models import Field, Organisation, ProgrammeMembership, State
 from clusterscape.registry.tests.factories import OrganisationFactory, ProgrammeFactory
 from clusterscape.search import services
+from clusterscape.search.backends import get_backend
+from clusterscape.search.models import SearchDocument, SearchFacet, facet_pairs
 
 
 def indexed_organisation(
@@ -59,4 +61,20 @@ def news(number: int, **values) -> services.IndexedDocument:
             "title": f"News {number}",
             **values,
         }
+    )
+
+
+def index_facets(**documents) -> list[tuple[str, str, str]]:
+    """The facets the index holds, (kind, name, value) once for each document with it, of
+    the documents the filter given selects (all without one): its facet rows where the
+    backend keeps them (SQLite), else the documents' keys (PostgreSQL tests and counts
+    facets on those)."""
+    selected = SearchDocument.objects.filter(**documents)
+    if get_backend().FACET_ROWS:
+        rows = SearchFacet.objects.filter(document__in=selected)
+        return sorted(rows.values_list("kind", "name", "value"))
+    return sorted(
+        (kind, name, value)
+        for kind, keys in selected.values_list("kind", "facet_keys")
+        for name, value in facet_pairs(keys)
     )

@@ -561,7 +561,7 @@ def test_postgresql_finds_a_facet_values_documents_through_the_gin_index_of_thei
         )
         for number in range(1_200)
     )
-    sql, sql_params = queries._facet_documents("state", ["DE-BY"], get_backend())
+    sql, sql_params = queries.facet_documents("state", ["DE-BY"], get_backend())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_searchdocument")
         cursor.execute("SET LOCAL enable_seqscan = off")

@@ -12,7 +12,7 @@ from clusterscape.search import lexicon, services
 from clusterscape.search.models import SearchDocument, SearchFacet, SearchFacetCount, SearchTerm
 from clusterscape.search.queries import SearchParams, search
 
-from .factories import indexed_organisation
+from .factories import index_facets, indexed_organisation
 from .migrating import migrated_from
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -58,9 +58,7 @@ def test_document_carries_facets_of_fields_areas_states_and_programmes():
         description_de="Ein Netzwerk.",
     )
 
-    facets = set(
-        SearchFacet.objects.filter(document__object_id=organisation.pk).values_list("name", "value")
-    )
+    facets = {(name, value) for _kind, name, value in index_facets(object_id=organisation.pk)}
     assert facets == {
         ("type", "organisation"),
         ("kind", "network"),
@@ -120,7 +118,7 @@ def test_no_write_leaves_facets_of_a_document_that_is_gone():
     registry_services.save_organisation_record(RECORD)
     registry_services.save_organisation_record({**RECORD, "fields": "rail"})
     assert orphans() == 0
-    assert SearchFacet.objects.filter(name="field").count() == 2  # rail and its area
+    assert [name for _kind, name, _value in index_facets()].count("field") == 2  # rail, area
     indexed_organisation(name="Cool Silicon", slug="cool-silicon", fields=("photonics",))
     services.rebuild_index()
     assert orphans() == 0
@@ -130,6 +128,7 @@ def test_no_write_leaves_facets_of_a_document_that_is_gone():
 
     assert SearchDocument.objects.count() == 0
     assert SearchFacet.objects.count() == 0
+    assert index_facets() == []
 
 
 @pytest.mark.parametrize("status", ["draft", "pending", "archived"])
@@ -150,6 +149,7 @@ def test_unindex_removes_the_document_and_its_facets():
     assert removed == 1
     assert SearchDocument.objects.count() == 0
     assert SearchFacet.objects.count() == 0
+    assert index_facets() == []
     assert slugs("Photonics") == []
 
 
@@ -225,7 +225,7 @@ def test_writing_a_document_again_replaces_odd_facet_values_and_their_counts():
         updated_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
     )
     services.store_documents([document])
-    stored = set(SearchFacet.objects.values_list("name", "value"))
+    stored = {(name, value) for _kind, name, value in index_facets()}
     assert stored == {
         ("type", "event"),
         ("field", "a/b"),
@@ -234,12 +234,13 @@ def test_writing_a_document_again_replaces_odd_facet_values_and_their_counts():
     }
 
     services.store_documents([document])  # written again: the old rows go
-    assert set(SearchFacet.objects.values_list("name", "value")) == stored
-    assert SearchFacet.objects.count() == len(stored)
+    assert {(name, value) for _kind, name, value in index_facets()} == stored
+    assert len(index_facets()) == len(stored)
     assert SearchFacetCount.objects.get(kind="event", name="field", value="a/b").count == 1
 
     services.unindex("event", 7)
     assert not SearchFacet.objects.exists()
+    assert index_facets() == []
     assert not SearchFacetCount.objects.filter(count__gt=0).exists()
 
 
@@ -306,8 +307,8 @@ def test_facet_counts_are_kept_per_kind_of_document():
     )
     services.store_documents([event])
 
-    # the facet rows carry their document's kind, for filters within a type
-    assert set(SearchFacet.objects.filter(kind="event").values_list("name", "value")) == {
+    # the facets carry their document's kind, for filters within a type
+    assert {(name, value) for kind, name, value in index_facets() if kind == "event"} == {
         ("type", "event"),
         ("state", "DE-TH"),
     }
@@ -378,12 +379,55 @@ def test_a_write_of_several_chunks_indexes_every_document_with_its_words_and_fac
         SearchTerm.objects.filter(surface=True).values_list("term", flat=True)
     )
     assert facet_counts()[("news", "language", "de")] == total
-    assert SearchFacet.objects.filter(name="language").count() == total
+    assert [name for _kind, name, _value in index_facets()].count("language") == total
     # each document's facets went with its own row, not with one of another chunk
     assert [
         search(SearchParams(q=word, filters={"field": [f"chunk-{number}"]})).total
         for number, word in enumerate(CHUNK_WORDS)
     ] == [services.INDEX_CHUNK, services.INDEX_CHUNK, 1]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps no facet rows")
+def test_postgresql_keeps_the_facets_as_the_documents_keys_only():
+    """PostgreSQL tests and counts facets on the documents' keys (migration 0022): it
+    writes no facet rows, and takes a removed document's values off the counts by its
+    keys."""
+    services.store_documents(long_write(), fresh=True)
+    assert not SearchFacet.objects.exists()
+    counted = facet_counts()[("news", "language", "de")]
+    assert counted == SearchDocument.objects.filter(facet_keys__contains="|language=de|").count()
+
+    services.unindex("news", 0)
+
+    assert facet_counts()[("news", "language", "de")] == counted - 1
+    assert not SearchFacet.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's migration")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgresql_the_migration_to_the_keys_keeps_every_filter_and_count():
+    """Migration 0022 empties PostgreSQL's facet rows (backwards, it makes them again from
+    the documents' keys): the documents indexed before it are filtered and counted alike."""
+    indexed_organisation(fields=("photonics",), states=("DE-TH",), members_sme=40)
+    indexed_organisation(
+        slug="other", country=Country.objects.get(code="FR"), programmes=(("interspin", 2016),)
+    )
+    params = SearchParams(filters={"country": ["DE", "FR"]}, sort="name")
+
+    def found() -> tuple:
+        results = search(params)
+        counts = {name: {i.value: i.count for i in items} for name, items in results.facets.items()}
+        return [hit.slug for hit in results.hits], counts
+
+    before = found()
+    with migrated_from("0021_geo_cells", "0022_facet_keys_gin_for_postgresql"):
+        assert not SearchFacet.objects.exists()
+        assert found() == before
+    with migrated_from("0022_facet_keys_gin_for_postgresql", "0021_geo_cells"):
+        rows_made_again = sorted(SearchFacet.objects.values_list("kind", "name", "value"))
+    assert rows_made_again == index_facets()
+    assert found() == before
+    assert before[1]["state"] == {"DE-TH": 1}
 
 
 def test_a_write_whose_later_chunk_fails_leaves_nothing_behind():
