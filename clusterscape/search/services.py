@@ -7,7 +7,6 @@ indexed: anything else is removed from the index when it is written.
 """
 
 import datetime
-import itertools
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -301,8 +300,7 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
             backend.write_documents(
                 DOCUMENT_COLUMNS,
                 ([pk, *row] for pk, (row, _facets) in zip(ids, rows, strict=True)),
-                # the whole of the next chunk when no facet rows follow
-                meanwhile=following.first_part if backend.FACET_ROWS else following.rest,
+                meanwhile=following.rest,
             )
             # made as they are sent (the server stores the first while the rest are made),
             # and counted on the way
@@ -316,7 +314,6 @@ def _store(documents: Iterable[IndexedDocument], *, fresh: bool = False) -> list
                     "search_searchfacet",
                     ("document_id", "name", "value", "kind"),
                     _counted(facets, counts),
-                    meanwhile=following.rest,
                 )
             else:
                 # the documents' keys are their facets (PostgreSQL: migration 0022)
@@ -336,22 +333,12 @@ def _counted(facets: Iterable[tuple], counts: Counter) -> Iterator[tuple]:
 
 
 class _Analysis:
-    """The rows of a chunk of documents, analysed when asked: in two parts while the server
-    stores the chunk before (its documents, then their facets), or all when wanted."""
+    """The rows of a chunk of documents, analysed when asked: while the server stores the
+    chunk before, or when wanted."""
 
-    # The share of the chunk analysed while the server stores the documents before it; the
-    # rest is analysed while it stores their facets. The best of 0.5, 0.7 and 0.8 in runs
-    # at 30,000 documents (2026-12-07), close to the documents' part of the time the two
-    # writes took (5.4 and 1.9 s).
-    FIRST_PART = 0.7
-
-    def __init__(self, rows: Iterator[Analysed], size: int) -> None:
+    def __init__(self, rows: Iterator[Analysed]) -> None:
         self._rows = rows
-        self._first = round(size * self.FIRST_PART)
         self.done: list[Analysed] = []
-
-    def first_part(self) -> None:
-        self.done.extend(itertools.islice(self._rows, self._first))
 
     def rest(self) -> None:
         self.done.extend(self._rows)
@@ -362,7 +349,7 @@ class _Analysis:
 
 
 # Nothing left to analyse (the last chunk, or a chunk analysed by a thread).
-_NOTHING = _Analysis(iter(()), 0)
+_NOTHING = _Analysis(iter(()))
 
 
 def _analysed_chunks(
@@ -372,12 +359,12 @@ def _analysed_chunks(
     ahead: str,
 ) -> Iterator[tuple[list[IndexedDocument], list[Analysed], _Analysis]]:
     """The documents in chunks, each with its rows and the analysis of the next chunk's
-    that the caller runs while it writes this one (its first_part while the documents are
-    stored, its rest while the facets are). Two ways, as the backend asks:
+    that the caller runs while it writes this one (its rest, while the documents are
+    stored). Two ways, as the backend asks:
     - BESIDE_SERVER: the rows of the next chunk are made in the calling thread once this
       chunk's are sent, while PostgreSQL stores them. Made while they were sent, as before
-      (2026-12-07), the server idled while a row was made and the interpreter while the
-      server stored the facets: 16-23 % more time at 100,000 documents in alternating runs.
+      (2026-12-07), the server idled while a row was made: 16-23 % more time at 100,000
+      documents in alternating runs.
     - THREAD: a thread analyses the next chunk while this one is written (SQLite writes in
       the calling thread, and lets go of the interpreter while it does).
     The documents are read in the calling thread either way: they may come from the
@@ -390,7 +377,7 @@ def _analysed_chunks(
     rows = list(analyse(chunk))
     if ahead == BESIDE_SERVER:
         for following in chunks:
-            analysis = _Analysis(analyse(following), len(following))
+            analysis = _Analysis(analyse(following))
             yield chunk, rows, analysis
             chunk, rows = following, analysis.rows()
         yield chunk, rows, _NOTHING
