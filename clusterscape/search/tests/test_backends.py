@@ -16,6 +16,7 @@ from clusterscape.search.backends import (
     tsvector_literal,
 )
 from clusterscape.search.models import SearchDocument, SearchTermKey
+from clusterscape.search.queries import SearchParams, search
 
 from .factories import indexed_organisation, news
 from .migrating import migrated_from
@@ -57,8 +58,8 @@ def test_sqlite_lists_the_words_that_begin_with_a_long_word_being_typed():
 
     expression = SQLiteBackend().match_expression(query, any_term=False)
 
-    # FTS5's prefix indexes end at four letters: "biotech"* would read every term that
-    # begins so and merge their lists
+    # FTS5's prefix index is of two letters: "biotech"* would read every term that begins
+    # so and merge their lists
     assert expression == (
         '({title_terms short_terms keyword_terms body_terms} : ("biotech" OR "biotechnologie"))'
     )
@@ -77,11 +78,8 @@ def test_the_vocabulary_completes_prefixes_longer_than_the_engines_own(monkeypat
     assert known == {"bio"}
     assert completions["biotec"] == ("biotech", "biotechnologie")
     assert completions["biozi"] == ("bioziden",)
-    # FTS5's prefix indexes answer up to four letters; PostgreSQL's text index the first two
-    expected_bio = (
-        None if connection.vendor == "sqlite" else ("bio", "biotech", "biotechnologie", "bioziden")
-    )
-    assert completions.get("bio") == expected_bio
+    # from the third letter: the engines' own prefix matching answers the first two
+    assert completions["bio"] == ("bio", "biotech", "biotechnologie", "bioziden")
     assert "bi" not in completions
     monkeypatch.setattr(backend, "MAX_COMPLETIONS", 1)
     assert backend.vocabulary(set(), {"biotec"}) == (set(), {})
@@ -422,6 +420,41 @@ def test_postgresql_the_migration_gives_documents_indexed_before_it_their_cells(
     assert "~" not in written["news-4"]
     with migrated_from("0020_title_vector", "0021_geo_cells"):
         assert text_vectors() == written
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sqlite_the_fts_table_made_again_finds_what_was_indexed_before_it():
+    """Migration 0023 makes SQLite's FTS5 table again with a prefix index of two letters
+    and fills it from the documents: words, names and prefixes of every length are found
+    as before."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 table")
+    services.store_documents(
+        [
+            news(1, title="Photonik Netzwerk", body="Laser und Optik in Jena."),
+            news(2, title="Wasserstoff Cluster", body="Elektrolyse im Norden."),
+        ]
+    )
+    queries_typed = ["Photonik", "Laser", "Ph", "Pho", "Photo", "Wass", "Elektrolys", "Jena"]
+
+    def found() -> list[list[str]]:
+        return [[hit.slug for hit in search(SearchParams(q=q)).hits] for q in queries_typed]
+
+    before = found()
+    assert before == [["news-1"], ["news-1"], ["news-1"], ["news-1"], ["news-1"], ["news-2"],
+                      ["news-2"], ["news-1"]]  # fmt: skip
+    with migrated_from(
+        "0022_facet_keys_gin_for_postgresql", "0023_fts_prefix_index_of_two_letters"
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_fts'")
+            assert "prefix='2'" in cursor.fetchone()[0]
+        assert found() == before
+    with migrated_from(
+        "0023_fts_prefix_index_of_two_letters", "0022_facet_keys_gin_for_postgresql"
+    ):
+        assert found() == before
 
 
 def text_vectors() -> dict[str, str]:
