@@ -339,6 +339,33 @@ def did_you_mean(parsed: analysis.ParsedQuery, backend: SearchBackend) -> str:
 # --- the search -------------------------------------------------------------------------
 
 
+def _keys_condition(
+    name: str,
+    values: Sequence[str],
+    table: str,
+    kinds: Sequence[str] | None = None,
+    sample: int | None = None,
+) -> tuple[str, list]:
+    """A condition over the documents' rows of table (an alias): their facet keys hold one
+    of the facet's values, as the GIN index of migration 0022 holds them (facet_key_array);
+    of the given kinds only; in the sample only if one is given, and then within the
+    smallest of the text index's samples (migration 0014) that holds it, whose documents'
+    keys have GIN indexes of their own (migration 0022)."""
+    keys = ", ".join(["%s"] * len(values))
+    sql = f"{facet_key_array(f'{table}.facet_keys')} && ARRAY[{keys}]::text[]"
+    params: list = [facet_key(name, value)[1:-1] for value in values]
+    if kinds:
+        sql += f" AND {table}.kind IN ({', '.join(['%s'] * len(kinds))})"
+        params += kinds
+    if sample is not None:
+        weight = next((w for w in (SPARSE_SAMPLE, BROAD_SAMPLE) if sample <= HASH_RANGE // w), None)
+        if weight is not None:
+            sql += f" AND {sampled(weight, f'{table}.id')}"
+        sql += f" AND ({table}.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s"
+        params.append(sample)
+    return sql, params
+
+
 def facet_documents(
     name: str,
     values: Sequence[str],
@@ -350,19 +377,9 @@ def facet_documents(
     given kinds only (the type filter), in the sample only if one is given. Read from the
     GIN index of the documents' facet keys (PostgreSQL) or from the facets' own index."""
     if backend.FACET_KEYS_INDEXED:
-        keys = ", ".join(["%s"] * len(values))
-        sql = (
-            "SELECT id AS document_id FROM search_searchdocument "
-            f"WHERE {facet_key_array('facet_keys')} && ARRAY[{keys}]::text[]"
-        )
-        sql_params: list = [facet_key(name, value)[1:-1] for value in values]
-        if kinds:
-            sql += f" AND kind IN ({', '.join(['%s'] * len(kinds))})"
-            sql_params += kinds
-        if sample is not None:
-            sql += f" AND (id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s"
-            sql_params.append(sample)
-        return sql, sql_params
+        keys_sql, keys_params = _keys_condition(name, values, "d", kinds, sample)
+        sql = f"SELECT d.id AS document_id FROM search_searchdocument d WHERE {keys_sql}"
+        return sql, keys_params
     sql = (
         "SELECT document_id FROM search_searchfacet "
         f"WHERE name = %s AND value IN ({', '.join(['%s'] * len(values))})"
@@ -405,25 +422,9 @@ def _facet_clause(
         tests = " OR ".join(["strpos(b.facet_keys, %s) > 0"] * len(values))
         return f"({tests})", [facet_key(name, value) for value in values]
     if in_row:
-        # b (without words: the documents' rows) carries the keys, as the GIN index of
-        # migration 0022 holds them (facet_key_array): PostgreSQL finds the value's
-        # documents through it, and a sample's through the B-tree of the ids' hash too.
-        sql = f"{facet_key_array('b.facet_keys')} && ARRAY[{placeholders}]::text[]"
-        sql_params: list = [facet_key(name, value)[1:-1] for value in values]
-        if kinds and name != "type":
-            sql += f" AND b.kind IN ({', '.join(['%s'] * len(kinds))})"
-            sql_params += kinds
-        if sample is not None:
-            # within the smallest of the samples the text index has (migration 0014),
-            # whose documents' keys have GIN indexes of their own too (migration 0022)
-            weight = next(
-                (w for w in (SPARSE_SAMPLE, BROAD_SAMPLE) if sample <= HASH_RANGE // w), None
-            )
-            if weight is not None:
-                sql += f" AND {sampled(weight, 'b.id')}"
-            sql += f" AND (b.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s"
-            sql_params.append(sample)
-        return f"({sql})", sql_params
+        # b (without words: the documents' rows, read in place) carries the keys
+        keys_sql, keys_params = _keys_condition(name, values, "b", kinds, sample)
+        return f"({keys_sql})", keys_params
     if per_document:
         # An OFFSET keeps PostgreSQL from turning the test into a join: with the facets'
         # (name, value) pairs under-estimated, it would hash thousands of documents (every
