@@ -51,11 +51,11 @@ class SearchDocument(models.Model):
     body_terms = models.TextField(blank=True)
     phrase_terms = models.TextField(blank=True)
 
-    # The document's facets as its search_searchfacet rows hold them, each "name=value"
-    # between bars ("|type=organisation|country=DE|…|", facet_keys below): PostgreSQL
-    # tests a filter and counts the facets of the documents words match on the rows the
-    # match reads anyway, rather than looking each one up in the facets' index (a fifth to
-    # a half of a search of a thousand matches with a filter: migration 0017).
+    # The document's facets, each "name=value" between bars ("|type=organisation|
+    # country=DE|…|", facet_keys below). PostgreSQL keeps them only here: it tests filters
+    # and counts facets on the rows a search reads anyway (migration 0017), and finds a
+    # value's documents through a GIN index of the keys (migration 0022). SQLite keeps
+    # them as search_searchfacet rows too, where its searches find and count them.
     facet_keys = models.TextField(blank=True, default="")
 
     latitude = models.FloatField(null=True, blank=True)
@@ -124,7 +124,9 @@ def facet_key_array(column: str) -> str:
 
 
 class SearchFacet(models.Model):
-    """One value of a multi-valued facet of a document (state DE-SN, field photonics, …)."""
+    """One value of a multi-valued facet of a document (state DE-SN, field photonics, …):
+    SQLite's. PostgreSQL keeps a document's facets only as its keys (SearchDocument.
+    facet_keys; migration 0022 emptied its rows: each went into a B-tree at indexing)."""
 
     # A document's values are distinct by construction (search.services), so they are the
     # key: its index finds a document's values for the counts, and no id of their own is

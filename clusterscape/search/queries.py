@@ -408,10 +408,12 @@ def _facet_clause(
 ) -> tuple[str, list]:
     """b restricted to documents with one of the values. Few documents (words matched):
     look each one's facets up (fenced: always, never as a join the planner may choose to
-    hash), or test them in b's facet_keys when it carries them (in_row); many: collect the
-    documents that have the values (only those of the sample, if one is given: see
-    _candidates_sql), of the given kinds only when the type filter is set (kinds).
-    kind_column: b carries the documents' kind (it always does without words)."""
+    hash), or test them in b's facet_keys when it carries them (in_row); many: a condition
+    on b's facet keys when it carries them (in_row: PostgreSQL, whose GIN indexes of the
+    keys answer it), else collect the documents that have the values; either way only
+    those of the sample, if one is given (see _candidates_sql), and of the given kinds only
+    when the type filter is set (kinds). kind_column: b carries the documents' kind (it
+    always does without words)."""
     placeholders = ", ".join(["%s"] * len(values))
     if name == "type" and (kind_column or not per_document):
         # A document's type is its own kind (services._store): tested on its row rather
