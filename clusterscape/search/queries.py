@@ -360,7 +360,8 @@ def _keys_condition(
     if sample is not None:
         weight = next((w for w in (SPARSE_SAMPLE, BROAD_SAMPLE) if sample <= HASH_RANGE // w), None)
         if weight is not None:
-            sql += f" AND {sampled(weight, f'{table}.id')}"
+            # the partial indexes' predicate (migration 0022), the keys' test included
+            sql += f" AND {sampled(weight, f'{table}.id')} AND {table}.facet_keys <> ''"
         sql += f" AND ({table}.id * {HASH_MULTIPLIER}) %% {HASH_RANGE} < %s"
         params.append(sample)
     return sql, params

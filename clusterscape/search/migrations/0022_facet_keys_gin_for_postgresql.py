@@ -29,9 +29,12 @@ from clusterscape.core.migration_sql import run_for_vendor
 # (models.facet_key_array is this expression: PostgreSQL uses the index only for it)
 KEYS = "string_to_array(trim(BOTH '|' FROM facet_keys), '|')"
 # The samples' predicates as queries.sampled writes them (%% is the operator %: the
-# statements are sent with parameters, none), as in migration 0014.
-SAMPLE = "(id * 2654435761) %% 4294967296 < 268435456"
-SPARSE_SAMPLE = "(id * 2654435761) %% 4294967296 < 16777216"
+# statements are sent with parameters, none), as in migration 0014, and a test every
+# document passes (each has its type) that only the facets' conditions state
+# (queries._keys_condition): with the samples' predicates alone, the planner read a broad
+# search's sample from these indexes instead of from the sample's text index.
+SAMPLE = "(id * 2654435761) %% 4294967296 < 268435456 AND facet_keys <> ''"
+SPARSE_SAMPLE = "(id * 2654435761) %% 4294967296 < 16777216 AND facet_keys <> ''"
 FORWARDS = {
     "postgresql": [
         f"CREATE INDEX search_doc_facets ON search_searchdocument USING gin ({KEYS})",

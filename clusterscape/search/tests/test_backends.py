@@ -609,6 +609,23 @@ def test_postgresql_finds_a_facet_values_documents_through_the_gin_index_of_thei
         estimate = json.loads(estimate)
 
     assert "search_doc_facets" in plan, plan
+    # a sample of them is read through the GIN index of the sample's keys (its predicate
+    # stated as the index's)
+    sampled_sql, sampled_params = queries.facet_documents(
+        "state", ["DE-BY"], get_backend(), sample=queries.HASH_RANGE // 32
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sampled_sql}", sampled_params)
+        sampled_plan = "\n".join(line for (line,) in cursor.fetchall())
+        cursor.execute(sampled_sql, sampled_params)
+        sampled_ids = {document_id for (document_id,) in cursor.fetchall()}
+    assert "search_doc_facets_sample" in sampled_plan, sampled_plan
+    assert sampled_ids == {
+        pk
+        for pk in found
+        if pk * queries.HASH_MULTIPLIER % queries.HASH_RANGE < queries.HASH_RANGE // 32
+    }
     assert found == set(
         SearchDocument.objects.filter(object_id__in=range(0, 1_200, 4)).values_list("id", flat=True)
     )
